@@ -1,0 +1,509 @@
+//! Shared HTML helpers: a byte-exact tag scanner, fragment parsing, and DOM text extraction.
+//!
+//! html5ever builds a correct tree but does not say where in the input an element was. The
+//! record's provenance needs exact byte spans, so embeds are *located* here by a small tag
+//! scanner that knows the few lexical rules that matter (comments, raw-text elements such as
+//! `<script>` and `<style>`, quoted attribute values containing `>`), and then each located
+//! fragment is *parsed* with html5ever (through `scraper`) to read its fields. That also keeps
+//! the expensive parse to the bytes that matter.
+//!
+//! Edge cases handled: upper-case tags and attributes, attributes in any order, unquoted and
+//! single-quoted values, `>` inside quoted values, unclosed elements (the span then runs to the
+//! next unmatched end tag or a cap), comments and `<!DOCTYPE>`, and `<script>`/`<style>` bodies
+//! that contain markup-looking strings.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use scraper::{ElementRef, Html, Node};
+
+/// The longest span an element may take when its end tag is missing.
+pub const MAX_UNCLOSED: usize = 64 * 1024;
+
+/// What kind of markup token a [`Tag`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TagKind {
+    /// `<name …>`
+    Start,
+    /// `</name>`
+    End,
+    /// `<!-- … -->`, `<!…>`, `<?…>`
+    Other,
+}
+
+/// One tag found by [`Scanner`], with its byte range in the scanned text.
+#[derive(Debug, Clone)]
+pub struct Tag {
+    /// Start, end or other.
+    pub kind: TagKind,
+    /// Byte range of the whole tag, `<` to `>` inclusive.
+    pub range: Range<usize>,
+    /// Byte range of the tag name.
+    pub name: Range<usize>,
+    /// Whether the start tag ends in `/>`.
+    pub self_closing: bool,
+}
+
+impl Tag {
+    /// The tag name as written.
+    pub fn name<'a>(&self, html: &'a str) -> &'a str {
+        &html[self.name.clone()]
+    }
+
+    /// Whether the tag's name is `name` (ASCII case-insensitive).
+    pub fn is(&self, html: &str, name: &str) -> bool {
+        self.name(html).eq_ignore_ascii_case(name)
+    }
+
+    /// The value of attribute `name` (ASCII case-insensitive), entities decoded.
+    pub fn attr<'a>(&self, html: &'a str, name: &str) -> Option<Cow<'a, str>> {
+        attrs(&html[self.name.end..self.range.end])
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| html_escape::decode_html_entities(v))
+    }
+
+    /// Every attribute as (name, raw value) pairs, in source order.
+    pub fn attrs<'a>(&self, html: &'a str) -> impl Iterator<Item = (&'a str, &'a str)> {
+        attrs(&html[self.name.end..self.range.end])
+    }
+}
+
+/// Whether a whitespace-separated class list contains `token` (ASCII case-insensitive).
+pub fn has_class(class: &str, token: &str) -> bool {
+    class
+        .split_ascii_whitespace()
+        .any(|c| c.eq_ignore_ascii_case(token))
+}
+
+/// Iterates the attributes in the text after a tag name.
+fn attrs(s: &str) -> impl Iterator<Item = (&str, &str)> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        loop {
+            while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'/') {
+                i += 1;
+            }
+            if i >= b.len() || b[i] == b'>' {
+                return None;
+            }
+            let ns = i;
+            while i < b.len() && !b[i].is_ascii_whitespace() && !matches!(b[i], b'=' | b'>') {
+                // A `/` ends a name only before `>` (`<br/>`).
+                if b[i] == b'/' && b.get(i + 1) == Some(&b'>') {
+                    break;
+                }
+                i += 1;
+            }
+            let name = &s[ns..i];
+            while i < b.len() && b[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            if i < b.len() && b[i] == b'=' {
+                i += 1;
+                while i < b.len() && b[i].is_ascii_whitespace() {
+                    i += 1;
+                }
+                let value = if i < b.len() && (b[i] == b'"' || b[i] == b'\'') {
+                    let q = b[i];
+                    let vs = i + 1;
+                    let ve = memchr::memchr(q, &b[vs..]).map_or(b.len(), |p| vs + p);
+                    i = (ve + 1).min(b.len());
+                    &s[vs..ve]
+                } else {
+                    let vs = i;
+                    while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'>' {
+                        i += 1;
+                    }
+                    &s[vs..i]
+                };
+                if name.is_empty() {
+                    continue;
+                }
+                return Some((name, value));
+            }
+            if name.is_empty() {
+                // A stray character: step over it so the loop always advances.
+                i += 1;
+                continue;
+            }
+            return Some((name, ""));
+        }
+    })
+}
+
+/// Elements whose content is raw text: no tags inside them are real.
+const RAW_TEXT: &[&str] = &[
+    "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes",
+];
+
+/// Scans tags from a position onwards, skipping comments' and raw-text elements' contents.
+pub struct Scanner<'a> {
+    html: &'a str,
+    pos: usize,
+}
+
+impl<'a> Scanner<'a> {
+    /// A scanner over `html` starting at byte `pos`.
+    pub fn new(html: &'a str, pos: usize) -> Scanner<'a> {
+        Scanner {
+            html,
+            pos: pos.min(html.len()),
+        }
+    }
+
+    /// The current position (just after the last tag returned).
+    pub fn pos(&self) -> usize {
+        self.pos
+    }
+}
+
+impl Iterator for Scanner<'_> {
+    type Item = Tag;
+
+    fn next(&mut self) -> Option<Tag> {
+        let html = self.html;
+        let b = html.as_bytes();
+        loop {
+            let lt = self.pos + memchr::memchr(b'<', &b[self.pos..])?;
+            let tag = match lex_tag(html, lt) {
+                Some(t) => t,
+                None => {
+                    self.pos = lt + 1;
+                    continue;
+                }
+            };
+            self.pos = tag.range.end;
+            if tag.kind == TagKind::Start && !tag.self_closing {
+                let name = tag.name(html);
+                if let Some(raw) = RAW_TEXT.iter().find(|r| r.eq_ignore_ascii_case(name)) {
+                    self.pos = find_raw_end(html, self.pos, raw);
+                }
+            }
+            return Some(tag);
+        }
+    }
+}
+
+/// Finds the start of `</name` (ASCII case-insensitive) at or after `from`, or the end of text.
+fn find_raw_end(html: &str, from: usize, name: &str) -> usize {
+    let b = html.as_bytes();
+    let mut i = from;
+    while let Some(p) = memchr::memmem::find(&b[i..], b"</") {
+        let at = i + p;
+        let n = at + 2;
+        if b.len() >= n + name.len() && b[n..n + name.len()].eq_ignore_ascii_case(name.as_bytes()) {
+            return at;
+        }
+        i = at + 2;
+    }
+    html.len()
+}
+
+/// Lexes one tag at `lt` (which holds `<`), or `None` when the `<` does not open a tag.
+pub fn lex_tag(html: &str, lt: usize) -> Option<Tag> {
+    let b = html.as_bytes();
+    let next = *b.get(lt + 1)?;
+    if next == b'!' {
+        let end = if b[lt..].starts_with(b"<!--") {
+            memchr::memmem::find(&b[lt + 4..], b"-->").map_or(html.len(), |p| lt + 4 + p + 3)
+        } else {
+            memchr::memchr(b'>', &b[lt..]).map_or(html.len(), |p| lt + p + 1)
+        };
+        return Some(Tag {
+            kind: TagKind::Other,
+            range: lt..end,
+            name: lt..lt,
+            self_closing: false,
+        });
+    }
+    if next == b'?' {
+        let end = memchr::memchr(b'>', &b[lt..]).map_or(html.len(), |p| lt + p + 1);
+        return Some(Tag {
+            kind: TagKind::Other,
+            range: lt..end,
+            name: lt..lt,
+            self_closing: false,
+        });
+    }
+    let (kind, ns) = if next == b'/' {
+        (TagKind::End, lt + 2)
+    } else {
+        (TagKind::Start, lt + 1)
+    };
+    if !b.get(ns)?.is_ascii_alphabetic() {
+        return None;
+    }
+    let mut i = ns;
+    while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'/' && b[i] != b'>' {
+        i += 1;
+    }
+    let name = ns..i;
+    // Find the closing `>`, stepping over quoted attribute values.
+    let mut quote = 0u8;
+    while i < b.len() {
+        let c = b[i];
+        if quote != 0 {
+            if c == quote {
+                quote = 0;
+            }
+        } else if c == b'"' || c == b'\'' {
+            // Quotes only open a value after `=`; elsewhere they are junk characters.
+            let mut j = i;
+            while j > name.end && b[j - 1].is_ascii_whitespace() {
+                j -= 1;
+            }
+            if j > name.end && b[j - 1] == b'=' {
+                quote = c;
+            }
+        } else if c == b'>' {
+            let self_closing = b[i - 1] == b'/';
+            return Some(Tag {
+                kind,
+                range: lt..i + 1,
+                name,
+                self_closing,
+            });
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Finds the end (one past `>` of the matching end tag) of the element whose start tag is
+/// `start`, counting nested elements of the same name. An unclosed element ends at the first
+/// unmatched end tag of an ancestor-looking element, or after [`MAX_UNCLOSED`] bytes.
+pub fn element_end(html: &str, start: &Tag) -> usize {
+    if start.self_closing {
+        return start.range.end;
+    }
+    let name = start.name(html);
+    let limit = (start.range.end + MAX_UNCLOSED).min(html.len());
+    let mut depth = 0usize;
+    for tag in Scanner::new(html, start.range.end) {
+        if tag.range.start >= limit {
+            break;
+        }
+        if tag.is(html, name) {
+            match tag.kind {
+                TagKind::Start if !tag.self_closing => depth += 1,
+                TagKind::End if depth == 0 => return tag.range.end,
+                TagKind::End => depth -= 1,
+                _ => {}
+            }
+        } else if tag.kind == TagKind::End
+            && (tag.is(html, "body") || tag.is(html, "html") || tag.is(html, "article"))
+        {
+            return tag.range.start;
+        }
+    }
+    floor_char_boundary(html, limit)
+}
+
+/// The largest char boundary not above `i`.
+pub fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    if i >= s.len() {
+        return s.len();
+    }
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The smallest char boundary not below `i`.
+pub fn ceil_char_boundary(s: &str, mut i: usize) -> usize {
+    if i >= s.len() {
+        return s.len();
+    }
+    while !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// Parses a located fragment and returns the tree; the caller selects the element it needs.
+pub fn parse_fragment(fragment: &str) -> Html {
+    Html::parse_fragment(fragment)
+}
+
+/// Options for [`element_text`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TextOpts {
+    /// Skip descendants that are themselves embeds of this class (nested blockquotes).
+    pub skip_nested_class: Option<&'static str>,
+}
+
+/// The text of an element as a browser would display it: entities decoded, runs of white
+/// space collapsed to one space, `<br>` as a newline, block boundaries (`<p>`, `<div>`) as a
+/// newline, link texts as shown; scripts and styles dropped. Leading and trailing white space
+/// is trimmed.
+pub fn element_text(el: ElementRef<'_>, opts: TextOpts) -> String {
+    let mut out = String::new();
+    push_text(el, opts, &mut out);
+    tidy(&out)
+}
+
+fn push_text(el: ElementRef<'_>, opts: TextOpts, out: &mut String) {
+    for child in el.children() {
+        match child.value() {
+            // A newline inside a text node is plain white space; only `<br>` and block
+            // boundaries are line breaks.
+            Node::Text(t) => out.extend(t.chars().map(|c| if c == '\n' { ' ' } else { c })),
+            Node::Element(e) => {
+                let name = e.name();
+                if name.eq_ignore_ascii_case("br") {
+                    out.push('\n');
+                    continue;
+                }
+                if matches!(name, "script" | "style" | "template" | "svg") {
+                    continue;
+                }
+                if let Some(cls) = opts.skip_nested_class
+                    && e.attr("class").is_some_and(|c| has_class(c, cls))
+                {
+                    continue;
+                }
+                let block = is_block(name);
+                if block {
+                    out.push('\n');
+                }
+                if let Some(child_el) = ElementRef::wrap(child) {
+                    push_text(child_el, opts, out);
+                }
+                if block {
+                    out.push('\n');
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Block-level elements: their boundaries separate text.
+pub fn is_block(name: &str) -> bool {
+    const BLOCKS: &[&str] = &[
+        "p",
+        "div",
+        "blockquote",
+        "li",
+        "ul",
+        "ol",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "figure",
+        "figcaption",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "table",
+        "tr",
+        "td",
+        "th",
+        "aside",
+        "main",
+        "nav",
+        "pre",
+        "hr",
+        "dd",
+        "dt",
+        "dl",
+        "body",
+        "html",
+        "center",
+        "form",
+        "fieldset",
+        "address",
+        "details",
+        "summary",
+        "noscript",
+    ];
+    BLOCKS.iter().any(|b| b.eq_ignore_ascii_case(name))
+}
+
+/// Collapses white space like a browser: runs of spaces, tabs and newlines become one space,
+/// but explicit line breaks (`\n` from `<br>` or blocks) survive as single newlines; trims.
+pub fn tidy(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    // Newlines here come only from `<br>` and block boundaries: `push_text` turns newlines
+    // inside text nodes into spaces.
+    let mut pending_space = false;
+    let mut pending_newlines = 0usize;
+    for c in s.chars() {
+        if c == '\n' {
+            pending_newlines += 1;
+            pending_space = false;
+        } else if is_html_ws(c) {
+            if pending_newlines == 0 {
+                pending_space = true;
+            }
+        } else {
+            if !out.is_empty() {
+                if pending_newlines > 0 {
+                    out.push('\n');
+                } else if pending_space {
+                    out.push(' ');
+                }
+            }
+            pending_newlines = 0;
+            pending_space = false;
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// HTML's white space (plus the no-break space, which browsers show as a space but which
+/// text extraction treats as one).
+pub fn is_html_ws(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\x0c' | '\u{a0}')
+}
+
+/// Collapses all white space (newlines included) to single spaces and trims.
+pub fn squash_ws(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The article's own URL as the page declares it: `<link rel="canonical">`, else
+/// `<meta property="og:url">`; only absolute http(s) URLs, read from the `<head>`.
+pub fn page_url(html: &str) -> Option<String> {
+    let mut og = None;
+    for tag in Scanner::new(html, 0) {
+        if tag.kind == TagKind::Start && tag.is(html, "body") {
+            break;
+        }
+        if tag.kind == TagKind::End && tag.is(html, "head") {
+            break;
+        }
+        if tag.kind != TagKind::Start {
+            continue;
+        }
+        let absolute = |u: &str| {
+            let u = u.trim();
+            (u.starts_with("http://") || u.starts_with("https://")).then(|| u.to_string())
+        };
+        if tag.is(html, "link")
+            && tag.attr(html, "rel").is_some_and(|r| {
+                r.split_ascii_whitespace()
+                    .any(|t| t.eq_ignore_ascii_case("canonical"))
+            })
+            && let Some(u) = tag.attr(html, "href").and_then(|h| absolute(&h))
+        {
+            return Some(u);
+        }
+        if og.is_none()
+            && tag.is(html, "meta")
+            && tag
+                .attr(html, "property")
+                .is_some_and(|p| p.eq_ignore_ascii_case("og:url"))
+        {
+            og = tag.attr(html, "content").and_then(|c| absolute(&c));
+        }
+    }
+    og
+}

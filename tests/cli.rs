@@ -1,0 +1,134 @@
+//! The command line through the real binary: formats, standard input, exit codes, missing
+//! paths, binary files.
+
+use crate::support::{json_lines, root, run, temp_dir};
+
+const SEED: &str = "samples/twitter/seed-belarus-lithuania-border.txt";
+
+#[test]
+fn jsonl_is_the_default_when_stdout_is_not_a_terminal() {
+    let out = run(&["scan", SEED], None);
+    assert_eq!(out.status.code(), Some(0));
+    let recs = json_lines(&out.stdout);
+    assert_eq!(recs.len(), 1);
+    assert_eq!(recs[0]["handle"], "GpkGovBY");
+    assert_eq!(recs[0]["source"]["path"], SEED);
+    assert_eq!(recs[0]["source"]["line"], 11);
+    // IDs are strings, never numbers.
+    let out = run(&["scan", "samples/twitter/blockquote-modern.html"], None);
+    let recs = json_lines(&out.stdout);
+    assert!(recs[0]["post_id"].is_string());
+}
+
+#[test]
+fn json_format_prints_one_array() {
+    let out = run(&["scan", SEED, "--format", "json"], None);
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
+    assert_eq!(v.as_array().map(Vec::len), Some(1));
+    assert_eq!(v[0]["date"], "2021-08-17");
+    // No posts is still valid JSON.
+    let out = run(
+        &[
+            "scan",
+            "samples/negative/byline-like.txt",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("empty array");
+    assert_eq!(v, serde_json::json!([]));
+}
+
+#[test]
+fn table_format_has_a_header_and_a_row_per_post() {
+    let out = run(&["scan", SEED, "--format", "table"], None);
+    assert_eq!(out.status.code(), Some(0));
+    let s = String::from_utf8(out.stdout).expect("UTF-8");
+    let lines: Vec<_> = s.lines().collect();
+    assert_eq!(lines.len(), 2, "{s}");
+    assert!(lines[0].starts_with("PLATFORM"));
+    assert!(lines[1].contains("@GpkGovBY") && lines[1].contains("2021-08-17"));
+}
+
+#[test]
+fn standard_input_is_read_with_dash_and_when_no_path_is_given() {
+    let bytes = std::fs::read(root().join(SEED)).expect("seed");
+    for args in [&["scan", "-"][..], &["scan"][..]] {
+        let out = run(args, Some(&bytes));
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        let recs = json_lines(&out.stdout);
+        assert_eq!(recs.len(), 1);
+        assert_eq!(recs[0]["source"]["path"], serde_json::Value::Null);
+        assert_eq!(recs[0]["source"]["start"], 681);
+    }
+}
+
+#[test]
+fn a_missing_path_is_named_and_the_rest_still_scanned() {
+    let out = run(&["scan", "no/such/file.html", SEED], None);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no/such/file.html"), "{err}");
+    assert_eq!(json_lines(&out.stdout).len(), 1);
+}
+
+#[test]
+fn a_binary_file_is_skipped_with_a_note() {
+    let dir = temp_dir("cli-binary");
+    let png = dir.join("photo.png");
+    std::fs::write(&png, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01").expect("write");
+    let html = dir.join("page.html");
+    std::fs::copy(root().join("samples/twitter/blockquote-modern.html"), &html).expect("copy");
+    let out = run(&["scan", dir.to_str().expect("utf-8 path")], None);
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("photo.png") && err.contains("binary"), "{err}");
+    assert_eq!(json_lines(&out.stdout).len(), 1);
+}
+
+#[test]
+fn a_corrupt_gzip_fails_that_input_only() {
+    let dir = temp_dir("cli-badgz");
+    std::fs::write(
+        dir.join("a-broken.html.gz"),
+        b"\x1f\x8b\x08\0\0\0\0\0\0\x03garbage",
+    )
+    .expect("write");
+    std::fs::copy(root().join(SEED), dir.join("b-seed.txt")).expect("copy");
+    let out = run(&["scan", dir.to_str().expect("utf-8 path")], None);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("a-broken.html.gz"), "{err}");
+    assert_eq!(json_lines(&out.stdout).len(), 1);
+}
+
+#[test]
+fn usage_errors_exit_2_and_help_documents_exit_codes() {
+    let out = run(&["scan", "--format", "xml", SEED], None);
+    assert_eq!(out.status.code(), Some(2));
+    let out = run(&["frobnicate"], None);
+    assert_eq!(out.status.code(), Some(2));
+    let out = run(&["scan", "--help"], None);
+    assert_eq!(out.status.code(), Some(0));
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        help.contains("Exit codes") && help.contains("some inputs failed"),
+        "{help}"
+    );
+}
+
+#[test]
+fn folders_are_walked_recursively_in_sorted_order() {
+    let out = run(&["scan", "samples/inputs"], None);
+    assert_eq!(out.status.code(), Some(0));
+    let paths: Vec<String> = json_lines(&out.stdout)
+        .iter()
+        .map(|r| r["source"]["path"].as_str().unwrap_or("").to_string())
+        .collect();
+    let mut sorted = paths.clone();
+    sorted.sort();
+    assert_eq!(paths, sorted);
+    assert_eq!(paths.len(), 12);
+}

@@ -1,0 +1,7 @@
+//! The one integration-test binary: samples (snapshots), the seed article, charsets, the CLI
+//! through the real binary, and the labelled corpus when it is present.
+
+mod cli;
+mod corpus;
+mod samples;
+mod support;
