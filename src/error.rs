@@ -41,6 +41,60 @@ pub enum Error {
         /// What went wrong.
         message: String,
     },
+    /// The database could not be opened, read or written.
+    #[error("database {path}: {source}")]
+    Sqlite {
+        /// The database file (`:memory:` for an in-memory store).
+        path: PathBuf,
+        /// The SQLite error.
+        source: rusqlite::Error,
+    },
+    /// The database does not exist (read-only commands never create one).
+    #[error("database {path} does not exist (create it with `embedvault archive`)")]
+    NoDatabase {
+        /// The path that was looked for.
+        path: PathBuf,
+    },
+    /// The database was written by a newer embedvault than this one.
+    #[error(
+        "database {path} has schema version {found}, newer than the {supported} this embedvault knows; upgrade embedvault"
+    )]
+    Migration {
+        /// The database file.
+        path: PathBuf,
+        /// The schema version found in the file.
+        found: i64,
+        /// The newest schema version this build knows.
+        supported: i64,
+    },
+    /// The file is not an embedvault archive (no schema), and read-only commands cannot make it one.
+    #[error("{path} is not an embedvault archive (no schema found)")]
+    NotArchive {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A full-text search expression that SQLite's FTS5 cannot parse.
+    #[error("bad --search expression {query:?}: {message}")]
+    Search {
+        /// The expression as given.
+        query: String,
+        /// What FTS5 said.
+        message: String,
+    },
+}
+
+impl Error {
+    /// The input (path) an input error is about, as shown to the user; `None` for errors that
+    /// are not about one input.
+    pub fn input(&self) -> Option<String> {
+        match self {
+            Error::ReadInput { path, .. }
+            | Error::Decompress { path, .. }
+            | Error::TooLarge { path, .. }
+            | Error::Walk { path, .. } => Some(path.display().to_string()),
+            _ => None,
+        }
+    }
 }
 
 /// The library's result type.

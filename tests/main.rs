@@ -1,7 +1,9 @@
 //! The one integration-test binary: samples (snapshots), the seed article, charsets, the CLI
 //! through the real binary, and the labelled corpus when it is present.
 
+mod archive_cli;
 mod cli;
 mod corpus;
 mod samples;
+mod store;
 mod support;

@@ -1,0 +1,437 @@
+//! The archive's read side: filtered queries, one post with every sighting, and statistics.
+//!
+//! Records carry the same field names as `scan` prints, plus `sightings`: every place the post
+//! was seen. `source` is the first sighting's provenance, so scripts written against `scan`
+//! output work on `query` output too.
+
+use rusqlite::{Connection, OptionalExtension, Row, params_from_iter, types::Value as SqlValue};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::post::Source;
+use crate::store::Store;
+
+/// Which posts by kind.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum KindFilter {
+    /// Posts embedded in at least one input (the default).
+    #[default]
+    Embed,
+    /// Posts only ever linked to in prose.
+    Mention,
+    /// Both.
+    All,
+}
+
+/// Query filters; every `None` matches everything.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Platform name (`twitter`).
+    pub platform: Option<String>,
+    /// Handle, with or without `@`, case-insensitive.
+    pub handle: Option<String>,
+    /// An FTS5 expression over text, handle and display name.
+    pub search: Option<String>,
+    /// Earliest post date (`YYYY-MM-DD`, inclusive): the ID's time, else the shown date.
+    pub since: Option<String>,
+    /// Latest post date (inclusive).
+    pub until: Option<String>,
+    /// A substring of a sighting's source path or URL.
+    pub source: Option<String>,
+    /// Embeds, mentions or both.
+    pub kind: KindFilter,
+    /// At most this many posts.
+    pub limit: Option<usize>,
+}
+
+/// One place a post was seen.
+#[derive(Debug, Clone, Serialize)]
+pub struct Sighting {
+    /// The input's path as given or found.
+    pub path: Option<String>,
+    /// The article's URL when known.
+    pub url: Option<String>,
+    /// SHA-256 of the input bytes.
+    pub sha256: String,
+    /// Byte offset of the embed in the input bytes.
+    pub start: i64,
+    /// Byte offset one past its end.
+    pub end: i64,
+    /// 1-based line of `start`.
+    pub line: i64,
+    /// The form it had there.
+    pub form: String,
+    /// Embed or mention there.
+    pub kind: String,
+    /// When it was archived (RFC 3339 UTC).
+    pub archived_at: String,
+    /// The detector that found it.
+    pub detector: String,
+    /// The embedvault version that found it.
+    pub version: String,
+    /// The run that archived it.
+    pub run: i64,
+    /// The input's charset and the rule that chose it.
+    pub charset: String,
+    /// The rule that chose the charset.
+    pub charset_rule: String,
+    /// Fields whose value here differs from the post's.
+    pub conflicts: Value,
+    /// The raw embed, decoded with the input's charset (only from [`show`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fragment: Option<String>,
+    /// Whether the stored fragment was cut at the cap (only from [`show`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fragment_truncated: Option<bool>,
+    /// The record as found here (only from [`show`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record: Option<Value>,
+}
+
+/// A stored post: the record's fields plus every sighting.
+#[derive(Debug, Clone, Serialize)]
+pub struct StoredPost {
+    /// Platform.
+    pub platform: String,
+    /// `embed` once any sighting is an embed.
+    pub kind: String,
+    /// The form of the first embed sighting.
+    pub form: String,
+    /// The platform's post ID.
+    pub post_id: Option<String>,
+    /// Canonical URL.
+    pub url: Option<String>,
+    /// Handle without `@`.
+    pub handle: Option<String>,
+    /// Display name as shown.
+    pub display_name: Option<String>,
+    /// Date as shown.
+    pub date_text: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// Time from the ID.
+    pub created_at: Option<String>,
+    /// Language as marked.
+    pub lang: Option<String>,
+    /// Text as displayed.
+    pub text: Option<String>,
+    /// Media links.
+    pub media: Vec<String>,
+    /// Other links.
+    pub links: Vec<String>,
+    /// The first sighting's provenance.
+    pub source: Source,
+    /// The detector of the first embed sighting.
+    pub detector: String,
+    /// Remarks.
+    pub notes: Vec<String>,
+    /// Every place it was seen, oldest first.
+    pub sightings: Vec<Sighting>,
+    /// The archive's row ID (`#N` in `show`).
+    pub archive_id: i64,
+}
+
+const POST_COLUMNS: &str = "p.id, p.platform, p.kind, p.form, p.post_id, p.url, p.handle,
+    p.display_name, p.date_text, p.date, p.created_at, p.lang, p.text, p.media, p.links, p.notes,
+    p.detector";
+
+fn post_from_row(r: &Row<'_>) -> rusqlite::Result<StoredPost> {
+    let list = |i: usize| -> rusqlite::Result<Vec<String>> {
+        let s: String = r.get(i)?;
+        Ok(serde_json::from_str(&s).unwrap_or_default())
+    };
+    Ok(StoredPost {
+        archive_id: r.get(0)?,
+        platform: r.get(1)?,
+        kind: r.get(2)?,
+        form: r.get(3)?,
+        post_id: r.get(4)?,
+        url: r.get(5)?,
+        handle: r.get(6)?,
+        display_name: r.get(7)?,
+        date_text: r.get(8)?,
+        date: r.get(9)?,
+        created_at: r.get(10)?,
+        lang: r.get(11)?,
+        text: r.get(12)?,
+        media: list(13)?,
+        links: list(14)?,
+        notes: list(15)?,
+        detector: r.get(16)?,
+        source: Source::default(),
+        sightings: Vec::new(),
+    })
+}
+
+fn sql_err(store: &Store, e: rusqlite::Error) -> Error {
+    Error::Sqlite {
+        path: store.path().to_path_buf(),
+        source: e,
+    }
+}
+
+/// Posts matching `f`, newest first (by the ID's time, else the shown date), with sightings.
+pub fn query(store: &Store, f: &Filter) -> Result<Vec<StoredPost>> {
+    let conn = store.conn();
+    let mut sql = format!("SELECT {POST_COLUMNS} FROM posts p WHERE 1 = 1");
+    let mut args: Vec<SqlValue> = Vec::new();
+    let mut arg = |sql: &mut String, clause: &str, v: String| {
+        args.push(SqlValue::Text(v));
+        sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
+    };
+    if let Some(p) = &f.platform {
+        arg(&mut sql, " AND p.platform = ?", p.to_lowercase());
+    }
+    if let Some(h) = &f.handle {
+        arg(
+            &mut sql,
+            " AND p.handle = ? COLLATE NOCASE",
+            h.trim_start_matches('@').to_string(),
+        );
+    }
+    match f.kind {
+        KindFilter::Embed => sql.push_str(" AND p.kind = 'embed'"),
+        KindFilter::Mention => sql.push_str(" AND p.kind = 'mention'"),
+        KindFilter::All => {}
+    }
+    if let Some(q) = &f.search {
+        check_search(store, q)?;
+        arg(
+            &mut sql,
+            " AND p.id IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?)",
+            q.clone(),
+        );
+    }
+    let day = "coalesce(substr(p.created_at, 1, 10), p.date)";
+    if let Some(d) = &f.since {
+        arg(&mut sql, &format!(" AND {day} >= ?"), d.clone());
+    }
+    if let Some(d) = &f.until {
+        arg(&mut sql, &format!(" AND {day} <= ?"), d.clone());
+    }
+    if let Some(s) = &f.source {
+        arg(
+            &mut sql,
+            " AND EXISTS (SELECT 1 FROM sightings s JOIN sources so ON so.id = s.source
+              WHERE s.post = p.id AND (instr(so.path, ?) > 0 OR instr(so.url, ?) > 0))",
+            s.clone(),
+        );
+    }
+    sql.push_str(" ORDER BY coalesce(p.created_at, p.date) DESC NULLS LAST, p.id DESC");
+    if let Some(n) = f.limit {
+        sql.push_str(&format!(" LIMIT {n}"));
+    }
+    let mut posts = {
+        let mut stmt = conn.prepare(&sql).map_err(|e| sql_err(store, e))?;
+        let rows = stmt
+            .query_map(params_from_iter(args.iter()), post_from_row)
+            .map_err(|e| sql_err(store, e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| sql_err(store, e))?
+    };
+    for p in &mut posts {
+        attach_sightings(conn, p, false).map_err(|e| sql_err(store, e))?;
+    }
+    Ok(posts)
+}
+
+/// Runs the search expression alone so that an FTS5 syntax error becomes a clear message.
+fn check_search(store: &Store, q: &str) -> Result<()> {
+    store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM posts_fts WHERE posts_fts MATCH ?1",
+            [q],
+            |r| r.get::<_, i64>(0),
+        )
+        .map(|_| ())
+        .map_err(|e| Error::Search {
+            query: q.to_string(),
+            message: e.to_string(),
+        })
+}
+
+fn attach_sightings(conn: &Connection, p: &mut StoredPost, full: bool) -> rusqlite::Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT so.path, so.url, so.sha256, s.start, s.\"end\", s.line, s.form, s.kind,
+         s.archived_at, s.detector, s.version, s.run, so.charset, so.charset_rule, s.conflicts,
+         s.fragment, s.fragment_truncated, s.record
+         FROM sightings s JOIN sources so ON so.id = s.source
+         WHERE s.post = ?1 ORDER BY s.id",
+    )?;
+    let rows = stmt.query_map([p.archive_id], |r| {
+        let conflicts: String = r.get(14)?;
+        let charset: String = r.get(12)?;
+        let (fragment, truncated, record) = if full {
+            let bytes: Vec<u8> = r.get(15)?;
+            let enc =
+                encoding_rs::Encoding::for_label(charset.as_bytes()).unwrap_or(encoding_rs::UTF_8);
+            let (text, _) = enc.decode_without_bom_handling(&bytes);
+            let record: String = r.get(17)?;
+            (
+                Some(text.into_owned()),
+                Some(r.get::<_, bool>(16)?),
+                serde_json::from_str(&record).ok(),
+            )
+        } else {
+            (None, None, None)
+        };
+        Ok(Sighting {
+            path: r.get(0)?,
+            url: r.get(1)?,
+            sha256: r.get(2)?,
+            start: r.get(3)?,
+            end: r.get(4)?,
+            line: r.get(5)?,
+            form: r.get(6)?,
+            kind: r.get(7)?,
+            archived_at: r.get(8)?,
+            detector: r.get(9)?,
+            version: r.get(10)?,
+            run: r.get(11)?,
+            charset,
+            charset_rule: r.get(13)?,
+            conflicts: serde_json::from_str(&conflicts).unwrap_or(Value::Null),
+            fragment,
+            fragment_truncated: truncated,
+            record,
+        })
+    })?;
+    p.sightings = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    if let Some(s) = p.sightings.first() {
+        p.source = Source {
+            path: s.path.clone(),
+            url: s.url.clone(),
+            sha256: s.sha256.clone(),
+            start: s.start as usize,
+            end: s.end as usize,
+            line: s.line as usize,
+            charset: s.charset.clone(),
+            charset_rule: s.charset_rule.clone(),
+        };
+    }
+    Ok(())
+}
+
+/// The posts `key` names, with every sighting, its raw fragment and record: a post ID, a post
+/// URL (any form the detectors read), the canonical URL, or `#N` for the archive's row.
+pub fn show(store: &Store, key: &str) -> Result<Vec<StoredPost>> {
+    let conn = store.conn();
+    let key = key.trim();
+    let mut sql = format!("SELECT {POST_COLUMNS} FROM posts p WHERE ");
+    let args: Vec<String>;
+    if let Some(n) = key.strip_prefix('#').and_then(|n| n.parse::<i64>().ok()) {
+        sql.push_str("p.id = ?1");
+        args = vec![n.to_string()];
+    } else if let Some(s) = crate::detect::twitter::parse_status_url(key) {
+        sql.push_str("(p.platform = 'twitter' AND p.post_id = ?1) OR p.url = ?2");
+        args = vec![s.id, key.to_string()];
+    } else {
+        sql.push_str("p.post_id = ?1 OR p.url = ?1");
+        args = vec![key.to_string()];
+    }
+    sql.push_str(" ORDER BY p.id");
+    let mut posts = {
+        let mut stmt = conn.prepare(&sql).map_err(|e| sql_err(store, e))?;
+        let rows = stmt
+            .query_map(params_from_iter(args.iter()), post_from_row)
+            .map_err(|e| sql_err(store, e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| sql_err(store, e))?
+    };
+    for p in &mut posts {
+        attach_sightings(conn, p, true).map_err(|e| sql_err(store, e))?;
+    }
+    Ok(posts)
+}
+
+/// A count by some key.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Count {
+    /// The key (platform, kind, form, handle…).
+    pub key: String,
+    /// How many.
+    pub count: i64,
+}
+
+/// What the archive holds.
+#[derive(Debug, Clone, Serialize)]
+pub struct Stats {
+    /// All posts.
+    pub posts: i64,
+    /// Posts by platform.
+    pub by_platform: Vec<Count>,
+    /// Posts by kind.
+    pub by_kind: Vec<Count>,
+    /// Posts by form.
+    pub by_form: Vec<Count>,
+    /// The handles with the most embedded posts.
+    pub top_handles: Vec<Count>,
+    /// Earliest and latest post date.
+    pub date_span: (Option<String>, Option<String>),
+    /// Sightings.
+    pub sightings: i64,
+    /// Sources (input versions).
+    pub sources: i64,
+    /// Runs.
+    pub runs: i64,
+    /// Failures recorded across runs.
+    pub failures: i64,
+    /// When the last run started, if any.
+    pub last_run: Option<String>,
+}
+
+/// Statistics over the whole archive.
+pub fn stats(store: &Store) -> Result<Stats> {
+    let conn = store.conn();
+    let e = |err| sql_err(store, err);
+    let one = |sql: &str| -> Result<i64> { conn.query_row(sql, [], |r| r.get(0)).map_err(e) };
+    let counts = |sql: &str| -> Result<Vec<Count>> {
+        let mut stmt = conn.prepare(sql).map_err(e)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(Count {
+                    key: r.get(0)?,
+                    count: r.get(1)?,
+                })
+            })
+            .map_err(e)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(e)
+    };
+    let day = "coalesce(substr(created_at, 1, 10), date)";
+    let date_span = conn
+        .query_row(
+            &format!("SELECT min({day}), max({day}) FROM posts WHERE kind = 'embed'"),
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .map_err(e)?;
+    let last_run = conn
+        .query_row("SELECT max(started_at) FROM runs", [], |r| r.get(0))
+        .optional()
+        .map_err(e)?
+        .flatten();
+    Ok(Stats {
+        posts: one("SELECT count(*) FROM posts")?,
+        by_platform: counts(
+            "SELECT platform, count(*) FROM posts GROUP BY platform ORDER BY count(*) DESC, platform",
+        )?,
+        by_kind: counts(
+            "SELECT kind, count(*) FROM posts GROUP BY kind ORDER BY count(*) DESC, kind",
+        )?,
+        by_form: counts(
+            "SELECT form, count(*) FROM posts GROUP BY form ORDER BY count(*) DESC, form",
+        )?,
+        top_handles: counts(
+            "SELECT handle, count(*) FROM posts WHERE handle IS NOT NULL AND kind = 'embed'
+             GROUP BY lower(handle) ORDER BY count(*) DESC, lower(handle) LIMIT 10",
+        )?,
+        date_span,
+        sightings: one("SELECT count(*) FROM sightings")?,
+        sources: one("SELECT count(*) FROM sources")?,
+        runs: one("SELECT count(*) FROM runs")?,
+        failures: one("SELECT count(*) FROM failures")?,
+        last_run,
+    })
+}
