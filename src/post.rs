@@ -14,13 +14,58 @@ use serde::{Deserialize, Serialize};
 pub enum Platform {
     /// Twitter / X.
     Twitter,
+    /// Instagram.
+    Instagram,
+    /// TikTok.
+    Tiktok,
+    /// Facebook.
+    Facebook,
+    /// YouTube.
+    Youtube,
+    /// Bluesky.
+    Bluesky,
+    /// Mastodon and compatible servers (Truth Social included).
+    Mastodon,
+    /// Threads.
+    Threads,
+    /// Reddit.
+    Reddit,
+    /// Telegram.
+    Telegram,
+    /// LinkedIn.
+    Linkedin,
 }
 
 impl Platform {
+    /// Every platform, in the order detectors run.
+    pub const ALL: [Platform; 11] = [
+        Platform::Twitter,
+        Platform::Instagram,
+        Platform::Tiktok,
+        Platform::Facebook,
+        Platform::Youtube,
+        Platform::Bluesky,
+        Platform::Mastodon,
+        Platform::Threads,
+        Platform::Reddit,
+        Platform::Telegram,
+        Platform::Linkedin,
+    ];
+
     /// The lower-case name, as in the JSON record.
     pub fn as_str(self) -> &'static str {
         match self {
             Platform::Twitter => "twitter",
+            Platform::Instagram => "instagram",
+            Platform::Tiktok => "tiktok",
+            Platform::Facebook => "facebook",
+            Platform::Youtube => "youtube",
+            Platform::Bluesky => "bluesky",
+            Platform::Mastodon => "mastodon",
+            Platform::Threads => "threads",
+            Platform::Reddit => "reddit",
+            Platform::Telegram => "telegram",
+            Platform::Linkedin => "linkedin",
         }
     }
 }
@@ -63,6 +108,10 @@ pub enum Form {
     Script,
     /// A lazy or CMS placeholder carrying the post in `data-*` attributes.
     DataAttr,
+    /// A publisher's own server-rendered card of the post.
+    Card,
+    /// A legacy `<object>`/`<embed>` player.
+    Object,
 }
 
 impl Form {
@@ -76,6 +125,8 @@ impl Form {
             Form::Amp => "amp",
             Form::Script => "script",
             Form::DataAttr => "data-attr",
+            Form::Card => "card",
+            Form::Object => "object",
         }
     }
 }
@@ -135,6 +186,8 @@ pub struct Post {
     pub media: Vec<String>,
     /// Other links in the text.
     pub links: Vec<String>,
+    /// The canonical URL of a post this one quotes (a status link inside its text).
+    pub quoted_url: Option<String>,
     /// Where it was found.
     pub source: Source,
     /// Which detector found it, e.g. `twitter/blockquote`.
@@ -165,6 +218,7 @@ impl Post {
             text: None,
             media: Vec::new(),
             links: Vec::new(),
+            quoted_url: None,
             source: Source::default(),
             detector: detector.to_string(),
             notes: Vec::new(),
@@ -176,6 +230,16 @@ impl Post {
     /// handle + date + normalised text. Two records with the same key are the same post.
     pub fn identity(&self) -> String {
         match &self.post_id {
+            // Mastodon status IDs are local to their server: the host is part of the key.
+            Some(id) if self.platform == Platform::Mastodon => {
+                let host = self
+                    .url
+                    .as_deref()
+                    .and_then(|u| u.split('/').nth(2))
+                    .unwrap_or("")
+                    .to_ascii_lowercase();
+                format!("mastodon:id:{host}/{id}")
+            }
             Some(id) => format!("{}:id:{}", self.platform.as_str(), id),
             None => {
                 let text: String = self

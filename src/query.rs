@@ -120,6 +120,8 @@ pub struct StoredPost {
     pub media: Vec<String>,
     /// Other links.
     pub links: Vec<String>,
+    /// The canonical URL of a post this one quotes.
+    pub quoted_url: Option<String>,
     /// The first sighting's provenance.
     pub source: Source,
     /// The detector of the first embed sighting.
@@ -134,7 +136,7 @@ pub struct StoredPost {
 
 const POST_COLUMNS: &str = "p.id, p.platform, p.kind, p.form, p.post_id, p.url, p.handle,
     p.display_name, p.date_text, p.date, p.created_at, p.lang, p.text, p.media, p.links, p.notes,
-    p.detector";
+    p.detector, p.quoted_url";
 
 fn post_from_row(r: &Row<'_>) -> rusqlite::Result<StoredPost> {
     let list = |i: usize| -> rusqlite::Result<Vec<String>> {
@@ -159,6 +161,7 @@ fn post_from_row(r: &Row<'_>) -> rusqlite::Result<StoredPost> {
         links: list(14)?,
         notes: list(15)?,
         detector: r.get(16)?,
+        quoted_url: r.get(17)?,
         source: Source::default(),
         sightings: Vec::new(),
     })

@@ -15,8 +15,8 @@ fn archived(name: &str) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("34 input(s) seen"), "{err}");
-    assert!(err.contains("posts 62 new"), "{err}");
+    assert!(err.contains("90 input(s) seen"), "{err}");
+    assert!(err.contains("posts 139 new, 3 already known"), "{err}");
     db
 }
 
@@ -66,7 +66,7 @@ fn query_filters_formats_and_order() {
         json_lines(&out.stdout)
     };
     let embeds = q(&[]);
-    assert_eq!(embeds.len(), 58);
+    assert_eq!(embeds.len(), 135);
     // Newest first.
     let days: Vec<String> = embeds
         .iter()
@@ -82,7 +82,7 @@ fn query_filters_formats_and_order() {
     sorted.sort_by(|a, b| b.cmp(a));
     assert_eq!(days, sorted);
     assert_eq!(q(&["--kind", "mention"]).len(), 4);
-    assert_eq!(q(&["--kind", "all"]).len(), 62);
+    assert_eq!(q(&["--kind", "all"]).len(), 139);
     assert_eq!(q(&["--platform", "twitter", "--limit", "5"]).len(), 5);
     let aug = q(&["--since", "2021-08-17", "--until", "2021-08-17"]);
     assert!(aug.len() >= 10 && aug.iter().all(|r| r["date"] == "2021-08-17"));
@@ -179,18 +179,60 @@ fn show_prints_every_sighting_with_its_fragment() {
 }
 
 #[test]
+fn every_platform_is_archived_and_queryable() {
+    let db = archived("cli-platforms");
+    for (platform, at_least) in [
+        ("twitter", 60),
+        ("instagram", 10),
+        ("tiktok", 6),
+        ("facebook", 9),
+        ("youtube", 8),
+        ("bluesky", 4),
+        ("mastodon", 4),
+        ("threads", 2),
+        ("reddit", 5),
+        ("telegram", 4),
+        ("linkedin", 2),
+    ] {
+        let out = run(&["query", "--db", &db, "--platform", platform], None);
+        assert_eq!(out.status.code(), Some(0));
+        let recs = json_lines(&out.stdout);
+        assert!(recs.len() >= at_least, "{platform}: {}", recs.len());
+        assert!(recs.iter().all(|r| r["platform"] == platform));
+        assert!(
+            recs.iter()
+                .all(|r| r["post_id"].is_string() || r["form"] == "text")
+        );
+    }
+    // An Instagram /reel/ and /p/ URL of one shortcode are one post, seen twice.
+    let out = run(
+        &["show", "C2F7253SaEu", "--db", &db, "--format", "json"],
+        None,
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one post");
+    assert_eq!(v["sightings"].as_array().map(Vec::len), Some(2));
+    // Bluesky posts are found by their at-URI, Mastodon posts carry user@host.
+    let out = run(&["query", "--db", &db, "--platform", "mastodon"], None);
+    assert!(
+        json_lines(&out.stdout)
+            .iter()
+            .all(|r| r["handle"].as_str().is_some_and(|h| h.contains('@')))
+    );
+}
+
+#[test]
 fn stats_sum_up_the_archive() {
     let db = archived("cli-stats");
     let out = run(&["stats", "--db", &db, "--format", "json"], None);
     assert_eq!(out.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    assert_eq!(v["posts"], 62);
-    assert_eq!(v["sightings"], 64);
-    assert_eq!(v["sources"], 34);
+    assert_eq!(v["posts"], 139);
+    assert_eq!(v["sightings"], 142);
+    assert_eq!(v["sources"], 90);
     assert_eq!(v["runs"], 1);
     assert_eq!(v["by_platform"][0]["key"], "twitter");
     assert_eq!(v["top_handles"][0]["key"], "brentonbakes");
-    assert_eq!(v["date_span"][0], "2012-09-19");
+    assert_eq!(v["date_span"][0], "2012-05-08");
     let out = run(&["stats", "--db", &db], None);
     let t = String::from_utf8(out.stdout).expect("utf-8");
     assert!(t.contains("by form") && t.contains("@brentonbakes"), "{t}");

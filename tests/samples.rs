@@ -51,12 +51,18 @@ fn seed_post_comes_out_exactly() {
 }
 
 /// Cuts every post's span out of the input bytes, decodes it with the input's charset, and
-/// checks that it is the embed: a whole blockquote, or the flattened passage ending in its date.
+/// checks that it is the embed: whole markup (tag to tag), or the flattened passage ending in
+/// its date.
 #[test]
 fn spans_cut_the_embed_out_of_every_input() {
     let mut checked = 0;
-    for dir in ["samples/twitter", "samples/inputs"] {
-        for entry in std::fs::read_dir(root().join(dir)).expect("sample dir") {
+    let samples = root().join("samples");
+    for dir in std::fs::read_dir(&samples).expect("samples") {
+        let dir = dir.expect("entry").path();
+        if !dir.is_dir() {
+            continue;
+        }
+        for entry in std::fs::read_dir(&dir).expect("sample dir") {
             let path = entry.expect("entry").path();
             let item = embedvault::discover::read_path(&path, Default::default());
             let embedvault::discover::Item::Input(input) = item else {
@@ -65,30 +71,60 @@ fn spans_cut_the_embed_out_of_every_input() {
             let (posts, scanned) = scan_file(&path);
             let enc = encoding_rs::Encoding::for_label(scanned.charset.as_bytes())
                 .expect("known charset");
-            for p in posts.iter().filter(|p| p.kind == Kind::Embed) {
+            for p in &posts {
                 let (cut, _) =
                     enc.decode_without_bom_handling(&input.bytes[p.source.start..p.source.end]);
+                let cut = cut.trim();
                 match p.form {
-                    Form::Blockquote => {
+                    Form::Text => {
+                        let squashed = cut.split_whitespace().collect::<Vec<_>>().join(" ");
+                        let end = p.date_text.as_deref().or(p.text.as_deref()).unwrap_or("");
+                        let end: String = end.split_whitespace().collect::<Vec<_>>().join(" ");
+                        assert!(squashed.ends_with(&end), "{}: {cut}", path.display());
+                    }
+                    // A JSON string literal holding the embed code, or the widget script tag.
+                    Form::Script => {
                         assert!(
-                            cut.to_ascii_lowercase().starts_with("<blockquote")
-                                && cut.to_ascii_lowercase().ends_with("</blockquote>"),
+                            cut.starts_with('"') && cut.ends_with('"') || cut.starts_with('<'),
                             "{}: {cut}",
                             path.display()
                         );
                     }
-                    Form::Text => {
-                        let date = p.date_text.as_deref().unwrap_or("");
-                        let squashed = cut.split_whitespace().collect::<Vec<_>>().join(" ");
-                        assert!(squashed.ends_with(date), "{}: {cut}", path.display());
+                    Form::Link if !cut.starts_with('<') => {
+                        assert!(
+                            cut.contains("://") || cut.contains("www."),
+                            "{}: {cut}",
+                            path.display()
+                        );
                     }
-                    _ => {}
+                    _ => {
+                        assert!(
+                            cut.starts_with('<') && cut.ends_with('>'),
+                            "{}: {:?} {cut}",
+                            path.display(),
+                            p.form
+                        );
+                    }
+                }
+                if p.form == Form::Blockquote
+                    && input
+                        .origin
+                        .name
+                        .as_deref()
+                        .is_some_and(|n| !n.ends_with(".md"))
+                {
+                    let lower = cut.to_ascii_lowercase();
+                    assert!(
+                        lower.starts_with("<blockquote") || lower.starts_with("<div"),
+                        "{}: {cut}",
+                        path.display()
+                    );
                 }
                 checked += 1;
             }
         }
     }
-    assert!(checked >= 60, "only {checked} spans checked");
+    assert!(checked >= 140, "only {checked} spans checked");
 }
 
 #[test]

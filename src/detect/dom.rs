@@ -507,3 +507,38 @@ pub fn page_url(html: &str) -> Option<String> {
     }
     og
 }
+
+/// The first element named `name` (ASCII case-insensitive) in a parsed fragment.
+pub fn first_element<'a>(doc: &'a Html, name: &str) -> Option<ElementRef<'a>> {
+    doc.root_element()
+        .descendants()
+        .filter_map(ElementRef::wrap)
+        .find(|e| e.value().name().eq_ignore_ascii_case(name))
+}
+
+/// Every `<a href>` under `el`, with its href and displayed text.
+pub fn links(el: ElementRef<'_>) -> Vec<(String, String)> {
+    el.descendants()
+        .filter_map(ElementRef::wrap)
+        .filter(|e| e.value().name() == "a")
+        .map(|e| {
+            (
+                e.value().attr("href").unwrap_or("").trim().to_string(),
+                element_text(e, TextOpts::default()),
+            )
+        })
+        .collect()
+}
+
+/// Located elements whose start tag carries one of `classes`: the tag and the element's span.
+pub fn located(page_tags: Vec<Tag>, html: &str, names: &[&str]) -> Vec<(Tag, Range<usize>)> {
+    page_tags
+        .into_iter()
+        .filter(|t| names.is_empty() || names.iter().any(|n| t.is(html, n)))
+        .map(|t| {
+            let end = element_end(html, &t);
+            let span = t.range.start..end;
+            (t, span)
+        })
+        .collect()
+}

@@ -14,29 +14,281 @@ use std::sync::LazyLock;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use crate::decode::DocKind;
-use crate::post::{Platform, Post};
+use crate::post::{Form, Kind, Platform, Post};
 
+pub mod bluesky;
 pub mod dates;
 pub mod dom;
+pub mod facebook;
+pub mod forms;
+pub mod instagram;
+pub mod linkedin;
+pub mod mastodon;
+pub mod reddit;
+pub mod telegram;
 pub mod text;
+pub mod threads;
+pub mod tiktok;
 pub mod twitter;
+pub mod urls;
+pub mod youtube;
 
-/// One platform's detector: the markers that make it worth running, and the function.
+/// A post named by a URL or an ID in the markup: its platform and canonical identity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostRef {
+    /// The platform.
+    pub platform: Platform,
+    /// The post ID in the platform's canonical form (EMBED_FORMATS.md §14).
+    pub post_id: String,
+    /// The canonical URL.
+    pub url: String,
+    /// The author's handle when the URL or attribute carries it.
+    pub handle: Option<String>,
+}
+
+impl PostRef {
+    /// A post record with this identity, and the time its ID encodes where the platform's rule
+    /// is confirmed (Twitter snowflakes, Mastodon IDs, Bluesky TIDs).
+    pub fn to_post(&self, kind: Kind, form: Form, detector: &str) -> Post {
+        let mut p = Post::new(self.platform, kind, form, detector);
+        p.post_id = Some(self.post_id.clone());
+        p.url = Some(self.url.clone());
+        p.handle = self.handle.clone();
+        p.created_at = id_time(self.platform, &self.post_id);
+        p
+    }
+}
+
+/// The creation time an ID encodes, RFC 3339 UTC, for the platforms whose rule is confirmed.
+pub fn id_time(platform: Platform, id: &str) -> Option<String> {
+    let t = match platform {
+        Platform::Twitter => twitter::snowflake_time(id),
+        Platform::Mastodon => mastodon::id_time(id),
+        Platform::Bluesky => bluesky::tid_time(id),
+        _ => None,
+    }?;
+    Some(t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+}
+
+/// One platform's detector: the markers that make it worth running, its own markup, its
+/// flattened-text forms, and how it reads its URLs and ID attributes (used by the shared
+/// finders in [`forms`] for iframes, AMP, placeholders, scripts and links).
 pub struct Detector {
     /// The platform it finds.
     pub platform: Platform,
-    /// Byte strings (ASCII case-insensitive) of which at least one must occur in the text.
+    /// Strings (ASCII case-insensitive) of which at least one must occur in the text.
     pub markers: &'static [&'static str],
-    /// Finds the platform's posts in a page.
-    pub run: fn(&mut Page<'_>) -> Vec<Post>,
+    /// Finds the platform's own embed markup (blockquotes, widgets); claims their spans.
+    pub markup: fn(&mut Page<'_>) -> Vec<Post>,
+    /// Finds flattened embeds in the page's text view (after all markup is claimed).
+    pub text: fn(&Page<'_>) -> Vec<Post>,
+    /// Reads a post URL of this platform (any host and path form, embed URLs included).
+    pub parse_url: fn(&str) -> Option<PostRef>,
+    /// Reads a post from an ID attribute (`data-tweet-id`…); `context` says whether the element
+    /// names this platform (in a class or another attribute), which bare ID attributes need.
+    pub id_attr: fn(&str, &str, bool) -> Option<PostRef>,
+    /// AMP components of this platform: (element, identity attribute).
+    pub amp: &'static [(&'static str, &'static str)],
+    /// Words that name the platform in class names and provider attributes.
+    pub names: &'static [&'static str],
+}
+
+fn no_text(_: &Page<'_>) -> Vec<Post> {
+    Vec::new()
+}
+
+fn no_markup(_: &mut Page<'_>) -> Vec<Post> {
+    Vec::new()
+}
+
+fn no_id_attr(_: &str, _: &str, _: bool) -> Option<PostRef> {
+    None
 }
 
 /// The platform table, in try order.
-pub static DETECTORS: &[Detector] = &[Detector {
-    platform: Platform::Twitter,
-    markers: twitter::MARKERS,
-    run: twitter::detect,
-}];
+pub static DETECTORS: &[Detector] = &[
+    Detector {
+        platform: Platform::Twitter,
+        markers: twitter::MARKERS,
+        markup: twitter::markup,
+        text: twitter::text,
+        parse_url: twitter::parse_url,
+        id_attr: twitter::id_attr,
+        amp: &[("amp-twitter", "data-tweetid")],
+        names: &["twitter", "tweet", "x"],
+    },
+    Detector {
+        platform: Platform::Instagram,
+        markers: instagram::MARKERS,
+        markup: instagram::markup,
+        text: instagram::text,
+        parse_url: instagram::parse_url,
+        id_attr: instagram::id_attr,
+        amp: &[("amp-instagram", "data-shortcode")],
+        names: &["instagram"],
+    },
+    Detector {
+        platform: Platform::Tiktok,
+        markers: tiktok::MARKERS,
+        markup: tiktok::markup,
+        text: no_text,
+        parse_url: tiktok::parse_url,
+        id_attr: tiktok::id_attr,
+        amp: &[("amp-tiktok", "data-src")],
+        names: &["tiktok"],
+    },
+    Detector {
+        platform: Platform::Facebook,
+        markers: facebook::MARKERS,
+        markup: facebook::markup,
+        text: no_text,
+        parse_url: facebook::parse_url,
+        id_attr: no_id_attr,
+        amp: &[("amp-facebook", "data-href")],
+        names: &["facebook"],
+    },
+    Detector {
+        platform: Platform::Youtube,
+        markers: youtube::MARKERS,
+        markup: youtube::markup,
+        text: no_text,
+        parse_url: youtube::parse_url,
+        id_attr: youtube::id_attr,
+        amp: &[("amp-youtube", "data-videoid")],
+        names: &["youtube"],
+    },
+    Detector {
+        platform: Platform::Bluesky,
+        markers: bluesky::MARKERS,
+        markup: bluesky::markup,
+        text: bluesky::text,
+        parse_url: bluesky::parse_url,
+        id_attr: no_id_attr,
+        amp: &[],
+        names: &["bluesky"],
+    },
+    Detector {
+        platform: Platform::Mastodon,
+        markers: mastodon::MARKERS,
+        markup: mastodon::markup,
+        text: no_text,
+        parse_url: mastodon::parse_url,
+        id_attr: no_id_attr,
+        amp: &[],
+        names: &["mastodon"],
+    },
+    Detector {
+        platform: Platform::Threads,
+        markers: threads::MARKERS,
+        markup: threads::markup,
+        text: no_text,
+        parse_url: threads::parse_url,
+        id_attr: no_id_attr,
+        amp: &[],
+        names: &["threads"],
+    },
+    Detector {
+        platform: Platform::Reddit,
+        markers: reddit::MARKERS,
+        markup: reddit::markup,
+        text: no_text,
+        parse_url: reddit::parse_url,
+        id_attr: no_id_attr,
+        amp: &[("amp-reddit", "data-src")],
+        names: &["reddit"],
+    },
+    Detector {
+        platform: Platform::Telegram,
+        markers: telegram::MARKERS,
+        markup: telegram::markup,
+        text: no_text,
+        parse_url: telegram::parse_url,
+        id_attr: no_id_attr,
+        amp: &[],
+        names: &["telegram"],
+    },
+    Detector {
+        platform: Platform::Linkedin,
+        markers: linkedin::MARKERS,
+        markup: no_markup,
+        text: no_text,
+        parse_url: linkedin::parse_url,
+        id_attr: no_id_attr,
+        amp: &[],
+        names: &["linkedin"],
+    },
+];
+
+/// Reads a post URL of any platform. A URL that wraps another one (an oEmbed or proxy
+/// endpoint with `url=`/`href=`, or an image service with the post URL in its path) is read
+/// through to the inner URL.
+pub fn parse_post_url(s: &str) -> Option<PostRef> {
+    parse_post_url_depth(s, 0)
+}
+
+fn parse_post_url_depth(s: &str, depth: usize) -> Option<PostRef> {
+    let s = s.trim();
+    if s.len() > 4096 {
+        return None;
+    }
+    if let Some(r) = DETECTORS.iter().find_map(|d| (d.parse_url)(s)) {
+        return Some(r);
+    }
+    if depth >= 2 {
+        return None;
+    }
+    let p = urls::parts(s)?;
+    for name in ["url", "href", "u"] {
+        if let Some(inner) = p.param(name)
+            && let Some(r) = parse_post_url_depth(&inner, depth + 1)
+        {
+            return Some(r);
+        }
+    }
+    // An absolute URL inside the path (`…/socialembed/https://twitter.com/…`).
+    let path_and_query = &s[s.find(p.path).unwrap_or(0)..];
+    for scheme in ["https://", "http://", "https%3A%2F%2F", "https%3a%2f%2f"] {
+        if let Some(at) = path_and_query.find(scheme) {
+            let inner = &path_and_query[at..];
+            let decoded: String = url::form_urlencoded::parse(format!("x={inner}").as_bytes())
+                .next()
+                .map(|(_, v)| v.into_owned())
+                .unwrap_or_default();
+            if let Some(r) = parse_post_url_depth(&decoded, depth + 1) {
+                return Some(r);
+            }
+        }
+    }
+    None
+}
+
+/// Embed markup pasted into Markdown sources may carry Markdown's backslash escapes (`I\'m`,
+/// `\#tag`, from converters such as Pandoc); a reader sees the characters without them.
+fn unescape_markdown(p: &mut Post) {
+    fn un(s: &str) -> String {
+        let mut out = String::with_capacity(s.len());
+        let mut chars = s.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c == '\\'
+                && let Some(&n) = chars.peek()
+                && "\\'\"`*_{}[]()#+-.!|<>~".contains(n)
+            {
+                out.push(n);
+                chars.next();
+                continue;
+            }
+            out.push(c);
+        }
+        out
+    }
+    for f in [&mut p.text, &mut p.display_name] {
+        if let Some(v) = f.as_mut()
+            && v.contains('\\')
+        {
+            *v = un(v);
+        }
+    }
+}
 
 /// The prefilter: every marker of every detector in one automaton; pattern `i` belongs to
 /// detector `PREFILTER_OWNER[i]`.
@@ -77,15 +329,48 @@ pub fn prefilter(text: &str) -> Vec<bool> {
 
 /// Finds every post in a decoded document, sorted by position.
 pub fn detect(text: &str, kind: DocKind) -> Vec<Post> {
+    detect_depth(text, kind, 0)
+}
+
+/// Detection at a nesting depth: depth 0 is the document; deeper levels are embed code found
+/// inside script strings or escaped attributes, where only markup forms are looked for.
+pub(crate) fn detect_depth(text: &str, kind: DocKind, depth: usize) -> Vec<Post> {
     let hits = prefilter(text);
     if !hits.iter().any(|h| *h) {
         return Vec::new();
     }
     let mut page = Page::new(text, kind);
+    page.depth = depth;
     let mut posts = Vec::new();
-    for (d, hit) in DETECTORS.iter().zip(hits) {
-        if hit {
-            posts.extend((d.run)(&mut page));
+    for (d, hit) in DETECTORS.iter().zip(&hits) {
+        if *hit {
+            let found = (d.markup)(&mut page);
+            for p in &found {
+                page.claim(p.span.clone());
+            }
+            posts.extend(found);
+        }
+    }
+    let found = forms::markup(&mut page, &posts);
+    posts.extend(found);
+    if depth == 0 {
+        for (d, hit) in DETECTORS.iter().zip(&hits) {
+            if *hit {
+                let found = (d.text)(&page);
+                for p in &found {
+                    page.claim(p.span.clone());
+                }
+                posts.extend(found);
+            }
+        }
+        posts.extend(forms::links(&page));
+    }
+    let mut posts = forms::merge_copies(posts);
+    if kind == DocKind::Text {
+        for p in &mut posts {
+            if p.form != Form::Text {
+                unescape_markdown(p);
+            }
         }
     }
     posts.sort_by(|a, b| {
@@ -104,6 +389,8 @@ pub struct Page<'a> {
     opaque: Vec<Range<usize>>,
     claimed: Vec<Range<usize>>,
     view: OnceCell<text::TextView>,
+    /// 0 for the document itself, more inside script strings and escaped markup.
+    pub depth: usize,
 }
 
 static OPAQUE_OPEN: LazyLock<AhoCorasick> = LazyLock::new(|| {
@@ -122,6 +409,7 @@ impl<'a> Page<'a> {
             opaque: opaque_regions(text),
             claimed: Vec::new(),
             view: OnceCell::new(),
+            depth: 0,
         }
     }
 
@@ -147,6 +435,11 @@ impl<'a> Page<'a> {
     /// Whether `pos` lies in a script, style, comment or textarea.
     pub fn is_opaque(&self, pos: usize) -> bool {
         in_ranges(&self.opaque, pos)
+    }
+
+    /// The contents of scripts, styles, comments and textareas.
+    pub fn opaque(&self) -> &[Range<usize>] {
+        &self.opaque
     }
 
     /// The visible text, built on first use (claimed spans left out).
@@ -277,10 +570,12 @@ fn opaque_regions(text: &str) -> Vec<Range<usize>> {
             break;
         };
         let start = pos + m.start();
-        let end = match m.pattern().as_usize() {
-            0 => {
-                memchr::memmem::find(&b[start + 4..], b"-->").map_or(b.len(), |p| start + 4 + p + 3)
-            }
+        let (region_start, end) = match m.pattern().as_usize() {
+            0 => (
+                start,
+                memchr::memmem::find(&b[start + 4..], b"-->")
+                    .map_or(b.len(), |p| start + 4 + p + 3),
+            ),
             k => {
                 let name = ["", "script", "style", "textarea"][k];
                 // Must be a real tag name, not `<scripts` or `<styleguide`.
@@ -289,17 +584,23 @@ fn opaque_regions(text: &str) -> Vec<Range<usize>> {
                     pos = start + 1;
                     continue;
                 }
+                // The start tag itself stays visible (its attributes may name a post, as
+                // Telegram's widget script does); only the contents are opaque.
+                let body = dom::lex_tag(text, start).map_or(start, |t| t.range.end);
                 let close = format!("</{name}");
                 let finder = AhoCorasickBuilder::new()
                     .ascii_case_insensitive(true)
                     .build([close.as_str()])
                     .expect("close pattern builds");
-                finder
-                    .find(&b[start..])
-                    .map_or(b.len(), |c| start + c.start())
+                let end = finder
+                    .find(&b[body..])
+                    .map_or(b.len(), |c| body + c.start());
+                (body, end)
             }
         };
-        out.push(start..end);
+        if end > region_start {
+            out.push(region_start..end);
+        }
         pos = end.max(start + 1);
     }
     out

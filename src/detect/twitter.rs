@@ -25,7 +25,7 @@ use scraper::ElementRef;
 
 use super::dom::{self, Tag, TextOpts};
 use super::text;
-use super::{Page, dates};
+use super::{Page, PostRef, dates, urls};
 use crate::post::{Form, Kind, Platform, Post};
 
 /// Markers that send a page to this detector (ASCII case-insensitive).
@@ -161,19 +161,176 @@ fn fill_time(post: &mut Post, exact: Option<DateTime<Utc>>) {
     }
 }
 
-/// Runs every Twitter detector over the page.
-pub fn detect(page: &mut Page<'_>) -> Vec<Post> {
-    let mut posts = blockquotes(page);
-    for p in &posts {
-        page.claim(p.span.clone());
+/// Twitter's own markup: blockquotes of every generation, publisher cards, and the text
+/// fallbacks publishers write inside their own tweet frames.
+pub fn markup(page: &mut Page<'_>) -> Vec<Post> {
+    let mut out = blockquotes(page);
+    out.extend(cards(page));
+    out.extend(frame_fallbacks(page));
+    out
+}
+
+/// BuzzFeed-style server-rendered cards (`div.subbuzz-tweet`): the ID in a config script or the
+/// timestamp link; author, text and date in the card's own classes.
+fn cards(page: &Page<'_>) -> Vec<Post> {
+    let html = page.text;
+    let mut out = Vec::new();
+    for (tag, span) in dom::located(
+        page.start_tags_with_class(&["subbuzz-tweet"]),
+        html,
+        &["div"],
+    ) {
+        let inner = &html[span.clone()];
+        let frag = dom::parse_fragment(inner);
+        let Some(card) = dom::first_element(&frag, "div") else {
+            continue;
+        };
+        let by_class = |cls: &str| {
+            card.descendants().filter_map(ElementRef::wrap).find(|e| {
+                e.value()
+                    .attr("class")
+                    .is_some_and(|c| dom::has_class(c, cls))
+            })
+        };
+        // The card's own links (timestamp, container), not the section heading's prose links.
+        let container = by_class("subbuzz-tweet__container").unwrap_or(card);
+        let status = by_class("subbuzz-tweet__created-at")
+            .and_then(|a| a.value().attr("href"))
+            .and_then(parse_status_url)
+            .or_else(|| {
+                dom::links(container)
+                    .into_iter()
+                    .find_map(|(h, _)| parse_status_url(&h))
+            })
+            .or_else(|| {
+                CONFIG_ID
+                    .captures(inner)
+                    .and_then(|c| valid_id(&c[1]))
+                    .map(|id| StatusRef {
+                        handle: None,
+                        id,
+                        mirror: false,
+                    })
+            });
+        let Some(st) = status else { continue };
+        let mut post = Post::new(Platform::Twitter, Kind::Embed, Form::Card, "twitter/card");
+        let text_of = |e: Option<ElementRef<'_>>| {
+            e.map(|e| dom::element_text(e, TextOpts::default()))
+                .filter(|t| !t.is_empty())
+        };
+        post.display_name = text_of(by_class("subbuzz-tweet__display-name"));
+        post.handle = text_of(by_class("subbuzz-tweet__username"))
+            .map(|h| h.trim_start_matches('@').to_string())
+            .or(st.handle.clone());
+        if let Some(t) = text_of(by_class("subbuzz-tweet__text")) {
+            post.media = text::media_tokens(&t);
+            post.text = Some(t);
+        }
+        if let Some(d) = text_of(by_class("subbuzz-tweet__created-at")) {
+            post.date = dates::parse_date(&d).map(|x| x.to_string());
+            post.date_text = Some(d);
+        }
+        post.url = Some(canonical_url(post.handle.as_deref(), &st.id));
+        post.post_id = Some(st.id);
+        fill_time(&mut post, None);
+        post.span = span;
+        let _ = tag;
+        out.push(post);
     }
-    let flat = flattened(page);
-    for p in &flat {
-        page.claim(p.span.clone());
+    out
+}
+
+static CONFIG_ID: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#""id"\s*:\s*"?([0-9]{5,20})"?"#).expect("valid regex"));
+
+/// Publisher-hosted tweet frames whose only content is a text fallback inside the iframe
+/// element (`Twitter: Name - text`), as the Telegraph wrote them.
+fn frame_fallbacks(page: &Page<'_>) -> Vec<Post> {
+    let html = page.text;
+    let mut out = Vec::new();
+    for tag in page.start_tags_named("iframe") {
+        let end = dom::element_end(html, &tag);
+        let inner = &html[tag.range.end..end];
+        if !inner.contains("Twitter: ") {
+            continue;
+        }
+        let view = text::TextView::of_html(inner, &[]);
+        for c in LABELLED_LINE.captures_iter(&view.text) {
+            let mut post = Post::new(
+                Platform::Twitter,
+                Kind::Embed,
+                Form::Iframe,
+                "twitter/frame-text",
+            );
+            post.display_name = Some(c[1].trim().to_string());
+            let body = c[2].trim();
+            post.media = text::media_tokens(body);
+            post.text = Some(body.to_string());
+            post.span = tag.range.start..end;
+            out.push(post);
+        }
     }
-    posts.extend(flat);
-    posts.extend(mentions(page));
-    posts
+    out
+}
+
+/// Flattened embeds in the page's text.
+pub fn text(page: &Page<'_>) -> Vec<Post> {
+    flattened(page)
+}
+
+/// Reads a status URL, or a widget URL (`platform.twitter.com/embed/Tweet.html?id=…`).
+pub fn parse_url(s: &str) -> Option<PostRef> {
+    if let Some(st) = parse_status_url(s) {
+        return Some(PostRef {
+            platform: Platform::Twitter,
+            url: canonical_url(st.handle.as_deref(), &st.id),
+            post_id: st.id,
+            handle: st.handle,
+        });
+    }
+    let p = urls::parts(s)?;
+    let widget_host = p.host_is("platform.twitter.com") || p.host_is("platform.x.com");
+    if widget_host && p.path.to_ascii_lowercase().starts_with("/embed/tweet") {
+        let id = valid_id(&p.param("id")?)?;
+        return Some(PostRef {
+            platform: Platform::Twitter,
+            url: canonical_url(None, &id),
+            post_id: id,
+            handle: None,
+        });
+    }
+    None
+}
+
+/// Reads a status ID from a placeholder attribute: `data-tweet-id`, `data-tweetid` and
+/// `data-status-id` always; `data-embed-id`, `data-id`, `data-post-id` only on an element that
+/// names Twitter. The value may also be a whole status URL.
+pub fn id_attr(name: &str, value: &str, context: bool) -> Option<PostRef> {
+    let always = matches!(
+        name,
+        "data-tweet-id" | "data-tweetid" | "data-status-id" | "data-tweet"
+    );
+    let with_context = matches!(
+        name,
+        "data-embed-id" | "data-id" | "data-post-id" | "data-social-id" | "data-embedid"
+    );
+    if !(always || (with_context && context)) {
+        return None;
+    }
+    if let Some(r) = parse_url(value) {
+        return Some(r);
+    }
+    let id = valid_id(value.trim())?;
+    // Generic ID attributes hold every kind of number; a status ID has at least 9 digits.
+    if !always && id.len() < 9 {
+        return None;
+    }
+    Some(PostRef {
+        platform: Platform::Twitter,
+        url: canonical_url(None, &id),
+        post_id: id,
+        handle: None,
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -344,6 +501,12 @@ fn read_blockquote(fragment: &str, tag: &Tag, html: &str) -> Option<Post> {
                 .or_else(|| l.el.value().attr("title"))
                 .filter(|t| t.starts_with("http://") || t.starts_with("https://"));
         let url = expanded.unwrap_or(&l.href).trim().to_string();
+        // A status link inside the text is a quoted post: named, not a second record.
+        if post.quoted_url.is_none()
+            && let Some(q) = parse_status_url(&url).or_else(|| parse_status_url(&l.text))
+        {
+            post.quoted_url = Some(canonical_url(q.handle.as_deref(), &q.id));
+        }
         if !post.links.contains(&url) {
             post.links.push(url);
         }
@@ -616,58 +779,6 @@ fn labelled_lines(page: &Page<'_>, view: &text::TextView, found: &[Post]) -> Vec
         out.push(post);
     }
     out
-}
-
-// ---------------------------------------------------------------------------------------------
-// Mentions
-
-static STATUS_URL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:https?://)?(?:www\.|mobile\.|m\.)?(?:twitter|x)\.com/(?:#!/)?(?:[A-Za-z0-9_]{1,20}|i/web|i)/status(?:es)?/[0-9]{1,20}\b")
-        .expect("valid regex")
-});
-
-/// Status links outside any embed: `<a href>` in HTML, bare URLs in text.
-fn mentions(page: &Page<'_>) -> Vec<Post> {
-    let html = page.text;
-    let mut out = Vec::new();
-    if page.is_html() {
-        for tag in page.start_tags_named("a") {
-            if page.is_claimed(tag.range.start) {
-                continue;
-            }
-            let Some(href) = tag.attr(html, "href") else {
-                continue;
-            };
-            let Some(s) = parse_status_url(&href) else {
-                continue;
-            };
-            let end = dom::element_end(html, &tag);
-            out.push(mention(s, tag.range.start..end));
-        }
-    } else {
-        for m in STATUS_URL.find_iter(html) {
-            if page.is_claimed(m.start()) {
-                continue;
-            }
-            if let Some(s) = parse_status_url(m.as_str()) {
-                out.push(mention(s, m.range()));
-            }
-        }
-    }
-    out
-}
-
-fn mention(s: StatusRef, span: Range<usize>) -> Post {
-    let mut post = Post::new(Platform::Twitter, Kind::Mention, Form::Link, "twitter/link");
-    post.url = Some(canonical_url(s.handle.as_deref(), &s.id));
-    post.handle = s.handle;
-    post.post_id = Some(s.id);
-    if s.mirror {
-        post.notes.push("linked through a mirror host".into());
-    }
-    fill_time(&mut post, None);
-    post.span = span;
-    post
 }
 
 #[cfg(test)]

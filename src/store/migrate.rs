@@ -4,8 +4,8 @@
 
 use rusqlite::Connection;
 
-/// The migration steps, in order. Step 1 is the whole initial schema.
-pub const STEPS: &[&str] = &[include_str!("schema.sql")];
+/// The migration steps, in order. Step 1 is the whole initial schema; later steps change it.
+pub const STEPS: &[&str] = &[include_str!("schema.sql"), include_str!("migrate_002.sql")];
 
 /// The schema version this build writes.
 pub const CURRENT: i64 = STEPS.len() as i64;

@@ -395,6 +395,7 @@ const FIELDS: &[&str] = &[
     "created_at",
     "lang",
     "text",
+    "quoted_url",
 ];
 
 fn field(p: &Post, name: &str) -> Option<String> {
@@ -407,6 +408,7 @@ fn field(p: &Post, name: &str) -> Option<String> {
         "created_at" => p.created_at.clone(),
         "lang" => p.lang.clone(),
         "text" => p.text.clone(),
+        "quoted_url" => p.quoted_url.clone(),
         _ => None,
     }
 }
@@ -460,9 +462,9 @@ fn upsert_post(
         tx.execute(
             "INSERT INTO posts (identity, sig_key, platform, kind, form, post_id, url, handle,
              display_name, date_text, date, created_at, lang, text, media, links, notes,
-             detector, first_seen, last_seen)
+             detector, first_seen, last_seen, quoted_url)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-             ?18, ?19, ?19)",
+             ?18, ?19, ?19, ?20)",
             params![
                 identity,
                 sig,
@@ -482,7 +484,8 @@ fn upsert_post(
                 json_list(&p.links),
                 json_list(&p.notes),
                 p.detector,
-                at
+                at,
+                p.quoted_url
             ],
         )?;
         return Ok((tx.last_insert_rowid(), true, Map::new()));

@@ -1,0 +1,643 @@
+//! The shared embed forms every platform uses, found once per page and dispatched by URL:
+//! iframes and legacy `<object>`/`<embed>` players, AMP components, lazy and CMS placeholders
+//! that carry a post URL or ID in `data-*` attributes, embed code inside script strings (JSON,
+//! `\u003c`-escaped) and entity-escaped attributes or textareas, bare post URLs standing alone
+//! on a line (which CMSs turn into embeds), and prose links (mentions).
+//!
+//! Also here: merging the copies of one post that a page holds (an AMP placeholder inside its
+//! component, a noscript fallback beside a lazy placeholder, a JSON copy of an HTML embed) into
+//! one record, the richer copy winning.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::dom::{self, Tag, TagKind};
+use super::{DETECTORS, Page, PostRef, detect_depth, parse_post_url};
+use crate::decode::DocKind;
+use crate::post::{Form, Kind, Post};
+
+/// Tags whose attributes never hold an embed (links are mentions, the rest are page chrome).
+const NOT_EMBEDS: &[&str] = &[
+    "a", "link", "meta", "button", "input", "form", "option", "area", "base", "html", "body",
+    "head", "source", "track",
+];
+
+/// Finds iframes, objects, AMP components, placeholders and escaped or scripted embed code.
+pub fn markup(page: &mut Page<'_>, found: &[Post]) -> Vec<Post> {
+    let html = page.text;
+    let mut out: Vec<Post> = Vec::new();
+    let _ = found;
+    for tag in dom::Scanner::new(html, 0) {
+        if tag.kind != TagKind::Start || page.is_claimed(tag.range.start) {
+            continue;
+        }
+        let name = tag.name(html).to_ascii_lowercase();
+        if NOT_EMBEDS.contains(&name.as_str()) || name == "script" {
+            continue;
+        }
+        if let Some(p) = element(page, &tag, &name) {
+            out.extend(p);
+        }
+    }
+    out.extend(scripts(page));
+    for p in &out {
+        page.claim(p.span.clone());
+    }
+    out
+}
+
+/// What one start tag yields.
+fn element(page: &Page<'_>, tag: &Tag, name: &str) -> Option<Vec<Post>> {
+    let html = page.text;
+    let void = matches!(name, "img" | "embed" | "param" | "br" | "hr") || tag.self_closing;
+    let span = || {
+        if void {
+            tag.range.clone()
+        } else {
+            tag.range.start..dom::element_end(html, tag)
+        }
+    };
+    let attrs: Vec<(String, String)> = tag
+        .attrs(html)
+        .map(|(n, v)| {
+            (
+                n.to_ascii_lowercase(),
+                html_escape::decode_html_entities(v).into_owned(),
+            )
+        })
+        .collect();
+    let get = |n: &str| attrs.iter().find(|(k, _)| k == n).map(|(_, v)| v.as_str());
+
+    // AMP components: the platform's identity attribute.
+    if name.starts_with("amp-") {
+        if name == "amp-embedly-card" || name == "amp-iframe" {
+            let r = get("data-url")
+                .or_else(|| get("src"))
+                .and_then(parse_post_url)?;
+            return Some(vec![with_span(
+                r.to_post(Kind::Embed, Form::Amp, &det(&r, "amp")),
+                span(),
+            )]);
+        }
+        for d in DETECTORS {
+            for (el, attr) in d.amp {
+                if *el == name
+                    && let Some(v) = get(attr)
+                {
+                    let r = (d.parse_url)(v).or_else(|| amp_id(d.platform, v))?;
+                    return Some(vec![with_span(
+                        r.to_post(Kind::Embed, Form::Amp, &det(&r, "amp")),
+                        span(),
+                    )]);
+                }
+            }
+        }
+        return None;
+    }
+
+    // Iframes and legacy players.
+    if matches!(name, "iframe" | "frame" | "embed") {
+        for a in [
+            "src",
+            "data-src",
+            "data-lazy-src",
+            "data-url",
+            "data-original",
+        ] {
+            if let Some(r) = get(a).and_then(parse_post_url) {
+                let form = if name == "embed" {
+                    Form::Object
+                } else {
+                    Form::Iframe
+                };
+                let d = if name == "embed" { "object" } else { "iframe" };
+                return Some(vec![with_span(
+                    r.to_post(Kind::Embed, form, &det(&r, d)),
+                    span(),
+                )]);
+            }
+        }
+    }
+    if name == "object" {
+        let sp = span();
+        let inner = &html[sp.clone()];
+        let r = object_url(inner)?;
+        return Some(vec![with_span(
+            r.to_post(Kind::Embed, Form::Object, &det(&r, "object")),
+            sp,
+        )]);
+    }
+
+    // Placeholders: a post URL in any data-* attribute, or a platform's ID attribute.
+    let context_text = attrs
+        .iter()
+        .filter(|(k, _)| k == "class" || k.starts_with("data-") || k == "id")
+        .map(|(_, v)| v.to_ascii_lowercase())
+        .collect::<Vec<_>>()
+        .join(" ");
+    // Rendered widgets: iframes and the custom elements widget scripts leave behind.
+    let form = if matches!(
+        name,
+        "iframe" | "frame" | "twitter-widget" | "twitterwidget"
+    ) {
+        Form::Iframe
+    } else {
+        Form::DataAttr
+    };
+    for (k, v) in &attrs {
+        if !k.starts_with("data-") && k != "videoid" {
+            continue;
+        }
+        if v.len() > 2 && (v.contains("<iframe") || v.contains("<blockquote")) {
+            // Entity-escaped embed code in an attribute: read it as markup.
+            let sp = span();
+            let nested: Vec<Post> = detect_depth(v, DocKind::Html, page.depth + 1)
+                .into_iter()
+                .filter(|p| p.kind == Kind::Embed)
+                .map(|mut p| {
+                    p.form = Form::DataAttr;
+                    p.span = sp.clone();
+                    p
+                })
+                .collect();
+            if !nested.is_empty() {
+                return Some(nested);
+            }
+        }
+        let r = if is_url_attr(k) {
+            parse_post_url(v)
+        } else {
+            None
+        };
+        let r = r.or_else(|| {
+            DETECTORS.iter().find_map(|d| {
+                let ctx = d.names.iter().any(|n| mentions_word(&context_text, n));
+                (d.id_attr)(k, v, ctx)
+            })
+        });
+        if let Some(r) = r {
+            let d = if form == Form::Iframe {
+                "iframe"
+            } else {
+                "data-attr"
+            };
+            let sp = span();
+            let mut post = with_span(r.to_post(Kind::Embed, form, &det(&r, d)), sp.clone());
+            placeholder_extras(html, &sp, name, &attrs, &mut post);
+            return Some(vec![post]);
+        }
+    }
+    None
+}
+
+static IMAGE_ALT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?is)^\s*(?:twitter|instagram|facebook|tiktok) post by @?([A-Za-z0-9_.]{1,30})\s*:\s*(.+)$")
+        .expect("valid regex")
+});
+
+/// What else a placeholder shows: the handle of a link to the same post inside it, and the
+/// text an image placeholder gives in its alt ("Twitter post by @x: …").
+fn placeholder_extras(
+    html: &str,
+    span: &Range<usize>,
+    name: &str,
+    attrs: &[(String, String)],
+    post: &mut Post,
+) {
+    if post.handle.is_none() && span.len() < 64 * 1024 {
+        let inner = &html[span.clone()];
+        for tag in page_links(inner) {
+            if let Some(r) = parse_post_url(&tag)
+                && r.post_id.as_str() == post.post_id.as_deref().unwrap_or("")
+                && r.handle.is_some()
+            {
+                post.handle = r.handle;
+                post.url = Some(r.url);
+                break;
+            }
+        }
+    }
+    {
+        let alt = attrs
+            .iter()
+            .find(|(k, _)| k == "data-alt" || (k == "alt" && name == "img"))
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("");
+        if let Some(c) = IMAGE_ALT.captures(alt) {
+            if post.handle.is_none() {
+                post.handle = Some(c[1].to_string());
+            }
+            post.text = Some(dom::squash_ws(&c[2]));
+        }
+    }
+}
+
+/// The hrefs of the links in a fragment.
+fn page_links(inner: &str) -> Vec<String> {
+    dom::Scanner::new(inner, 0)
+        .filter(|t| t.kind == TagKind::Start && t.is(inner, "a"))
+        .filter_map(|t| t.attr(inner, "href").map(|h| h.into_owned()))
+        .collect()
+}
+
+/// Attributes whose value may be a URL (not tracking blobs or styles).
+fn is_url_attr(k: &str) -> bool {
+    !matches!(
+        k,
+        "data-style"
+            | "data-tracking"
+            | "data-internal-tracking"
+            | "data-share-url"
+            | "data-shareurl"
+    ) && !k.starts_with("data-share")
+        && !k.starts_with("data-track")
+        && !k.starts_with("data-gtm")
+}
+
+/// Whether `hay` (lower-case class and data values) names `word` as a token.
+fn mentions_word(hay: &str, word: &str) -> bool {
+    hay.split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|t| t == word)
+}
+
+fn det(r: &PostRef, form: &str) -> String {
+    format!("{}/{form}", r.platform.as_str())
+}
+
+fn with_span(mut p: Post, span: Range<usize>) -> Post {
+    p.span = span;
+    p
+}
+
+/// An AMP identity attribute that holds a bare ID rather than a URL.
+fn amp_id(platform: crate::post::Platform, v: &str) -> Option<PostRef> {
+    use crate::post::Platform as P;
+    let v = v.trim();
+    match platform {
+        P::Twitter => super::twitter::id_attr("data-tweetid", v, true),
+        P::Instagram => super::instagram::id_attr("data-shortcode", v, true),
+        P::Youtube => super::youtube::id_attr("data-videoid", v, true),
+        P::Tiktok => super::tiktok::id_attr("data-video-id", v, true),
+        _ => None,
+    }
+}
+
+/// The post a legacy `<object>` plays: its `movie` param or inner `<embed src>`.
+fn object_url(inner: &str) -> Option<PostRef> {
+    for tag in dom::Scanner::new(inner, 0) {
+        if tag.kind != TagKind::Start {
+            continue;
+        }
+        let v = if tag.is(inner, "param")
+            && tag
+                .attr(inner, "name")
+                .is_some_and(|n| n.eq_ignore_ascii_case("movie") || n.eq_ignore_ascii_case("src"))
+        {
+            tag.attr(inner, "value")
+        } else if tag.is(inner, "embed") || tag.is(inner, "object") {
+            tag.attr(inner, "src").or_else(|| tag.attr(inner, "data"))
+        } else {
+            None
+        };
+        if let Some(r) = v.and_then(|v| parse_post_url(&v)) {
+            return Some(r);
+        }
+    }
+    None
+}
+
+/// Markers of embed code inside script strings and textareas (raw, escaped).
+static SCRIPT_MARKERS: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    aho_corasick::AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .build([
+            "<blockquote",
+            "\\u003cblockquote",
+            "<iframe",
+            "\\u003ciframe",
+            "&lt;blockquote",
+            "&lt;iframe",
+            "data-telegram-post",
+        ])
+        .expect("static patterns build")
+});
+
+/// Embed code inside scripts (JSON strings) and textareas (entity-escaped).
+fn scripts(page: &Page<'_>) -> Vec<Post> {
+    let html = page.text;
+    let mut out = Vec::new();
+    if page.depth >= 3 {
+        return out;
+    }
+    let mut visible: Option<String> = None;
+    for r in page.opaque().to_vec() {
+        let body = &html[r.clone()];
+        if body.starts_with("<!--") || !SCRIPT_MARKERS.is_match(body) {
+            continue;
+        }
+        let lt = html[..r.start].rfind('<').unwrap_or(r.start);
+        let opener = html[lt..r.start].to_ascii_lowercase();
+        if opener.starts_with("<textarea") {
+            let decoded = html_escape::decode_html_entities(body);
+            // The whole element, `<textarea …>` to `</textarea>`.
+            let end =
+                memchr::memchr(b'>', &html.as_bytes()[r.end..]).map_or(r.end, |p| r.end + p + 1);
+            for mut p in detect_depth(&decoded, DocKind::Html, page.depth + 1) {
+                if p.kind == Kind::Embed {
+                    p.form = Form::DataAttr;
+                    p.span = lt..end;
+                    p.notes.push("embed code written out in a text area".into());
+                    out.push(p);
+                }
+            }
+            continue;
+        }
+        if !opener.starts_with("<script") {
+            continue;
+        }
+        for lit in json_strings(body) {
+            let abs = r.start + lit.start..r.start + lit.end;
+            let Ok(decoded) = serde_json::from_str::<String>(&html[abs.clone()]) else {
+                continue;
+            };
+            if !SCRIPT_MARKERS.is_match(&decoded) {
+                continue;
+            }
+            // JSON inside JSON: one more level of string escapes.
+            let decoded = if decoded.contains("\\\"") || decoded.contains("\\u003c") {
+                json_strings(&decoded)
+                    .into_iter()
+                    .filter_map(|l| serde_json::from_str::<String>(&decoded[l]).ok())
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            } else {
+                decoded
+            };
+            let found = detect_depth(&decoded, DocKind::Html, page.depth + 1);
+            if found.iter().all(|p| p.kind != Kind::Embed) {
+                continue;
+            }
+            if !belongs_to_page(page, &decoded, &mut visible) {
+                continue;
+            }
+            for mut p in found {
+                if p.kind == Kind::Embed {
+                    p.form = Form::Script;
+                    p.detector = format!("{}/script", p.platform.as_str());
+                    p.span = abs.clone();
+                    out.push(p);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Whether embed code found in a script string belongs to this page. A string that is only
+/// embed code (an oEmbed `html`, an `embedCode` field) does; a string that also carries an
+/// article body does only when that body is this page's (some pages ship the content of other
+/// articles, prefetched, in their scripts).
+fn belongs_to_page(page: &Page<'_>, decoded: &str, visible: &mut Option<String>) -> bool {
+    let view = super::text::TextView::of_html(decoded, &[]);
+    let prose: Vec<&str> = view
+        .text
+        .split('\n')
+        .map(str::trim)
+        .filter(|l| l.chars().count() >= 120)
+        .collect();
+    if prose.len() < 2 {
+        return true;
+    }
+    let visible = visible.get_or_insert_with(|| {
+        let v = super::text::TextView::of_html(page.text, page.opaque());
+        dom::squash_ws(&v.text)
+    });
+    prose.iter().any(|l| {
+        let probe: String = l.chars().take(80).collect();
+        visible.contains(&dom::squash_ws(&probe))
+    })
+}
+
+/// Byte ranges of the double-quoted string literals in `s` that carry escapes (serialised data,
+/// not hand-written JavaScript), quotes included.
+fn json_strings(s: &str) -> Vec<Range<usize>> {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(p) = memchr::memchr(b'"', &b[i..]) {
+        let start = i + p;
+        let mut j = start + 1;
+        let mut escaped = false;
+        while j < b.len() {
+            match b[j] {
+                b'\\' => {
+                    escaped = true;
+                    j += 2;
+                    continue;
+                }
+                b'"' => break,
+                b'\n' => break,
+                _ => j += 1,
+            }
+        }
+        if j >= b.len() || b[j] != b'"' {
+            i = start + 1;
+            continue;
+        }
+        if escaped && j - start > 20 {
+            out.push(start..j + 1);
+        }
+        i = j + 1;
+    }
+    out
+}
+
+static BARE_URL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)\b(?:https?://|www\.)[^\s<>"'\u{2014}]+"#).expect("valid regex")
+});
+
+/// Links to posts outside any embed: a post URL alone on its line is an embed (CMSs and live
+/// blogs turn such lines into embeds); any other link to a post is a mention.
+pub fn links(page: &Page<'_>) -> Vec<Post> {
+    let html = page.text;
+    let mut out = Vec::new();
+    let view = page.text_view();
+    let t = view.text.as_str();
+    let mut line_spans: Vec<Range<usize>> = Vec::new();
+    let mut pos = 0;
+    for line in t.split('\n') {
+        let range = pos..pos + line.len();
+        pos += line.len() + 1;
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.contains(char::is_whitespace) || trimmed.len() > 400 {
+            continue;
+        }
+        let Some(r) = parse_post_url(trimmed.trim_end_matches(['.', ','])) else {
+            continue;
+        };
+        let lead = line.len() - line.trim_start().len();
+        let vspan = range.start + lead..range.start + lead + trimmed.len();
+        let span = if page.is_html() {
+            view.page_span(vspan, html)
+        } else {
+            vspan
+        };
+        if page.is_claimed(span.start) {
+            continue;
+        }
+        line_spans.push(span.clone());
+        out.push(with_span(
+            r.to_post(Kind::Embed, Form::Link, &det(&r, "link-line")),
+            span,
+        ));
+    }
+    let in_line = |p: usize| {
+        line_spans
+            .iter()
+            .any(|s| s.start <= p && p < s.end.max(s.start + 1))
+    };
+    if page.is_html() {
+        for tag in page.start_tags_named("a") {
+            if page.is_claimed(tag.range.start) {
+                continue;
+            }
+            let Some(href) = tag.attr(html, "href") else {
+                continue;
+            };
+            let Some(r) = parse_post_url(&href) else {
+                continue;
+            };
+            let end = dom::element_end(html, &tag);
+            // The link that makes up a standalone line is that line's embed.
+            if line_spans.iter().any(|s| {
+                tag.range.start <= s.start && s.end <= end
+                    || s.start <= tag.range.start && end <= s.end
+            }) {
+                continue;
+            }
+            out.push(with_span(
+                r.to_post(Kind::Mention, Form::Link, &det(&r, "link")),
+                tag.range.start..end,
+            ));
+        }
+    } else {
+        for m in BARE_URL.find_iter(html) {
+            if page.is_claimed(m.start()) || in_line(m.start()) {
+                continue;
+            }
+            let u = m
+                .as_str()
+                .trim_end_matches(['.', ',', ';', ':', ')', '!', '?']);
+            if let Some(r) = parse_post_url(u) {
+                out.push(with_span(
+                    r.to_post(Kind::Mention, Form::Link, &det(&r, "link")),
+                    m.start()..m.start() + u.len(),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Forms that show the post in full; two of these with one ID are two embeds of it.
+fn is_full(f: Form) -> bool {
+    matches!(f, Form::Blockquote | Form::Text | Form::Card)
+}
+
+/// Merges the copies of one post that a page holds into one record: nested spans (a wrapper or
+/// an AMP component around a fallback), adjacent placeholder + fallback pairs, and script
+/// copies of markup found in the HTML. The copy with more fields wins; the other fills gaps.
+/// Two full embeds of one post in different places stay two records.
+pub fn merge_copies(mut posts: Vec<Post>) -> Vec<Post> {
+    posts.sort_by_key(|p| (p.span.start, std::cmp::Reverse(p.span.end)));
+    let mut out: Vec<Post> = Vec::with_capacity(posts.len());
+    'next: for p in posts {
+        if p.kind == Kind::Embed && p.post_id.is_some() {
+            let id = p.identity();
+            for q in out.iter_mut().rev() {
+                if q.kind != Kind::Embed || q.identity() != id {
+                    continue;
+                }
+                let nested = q.span.start <= p.span.start && p.span.end <= q.span.end;
+                let near = p.span.start.saturating_sub(q.span.end) <= 400
+                    && !(is_full(p.form) && is_full(q.form));
+                let script = (p.form == Form::Script) != (q.form == Form::Script);
+                if nested || near || script {
+                    merge_into(q, p, nested);
+                    continue 'next;
+                }
+            }
+        }
+        out.push(p);
+    }
+    out
+}
+
+fn merge_into(q: &mut Post, p: Post, nested: bool) {
+    // The HTML copy keeps its place over a script copy; otherwise the richer copy's fields lead.
+    let p_leads = if (p.form == Form::Script) != (q.form == Form::Script) {
+        q.form == Form::Script
+    } else {
+        p.richness() > q.richness()
+    };
+    let outer_span = q.span.start.min(p.span.start)..q.span.end.max(p.span.end);
+    let outer_form = if nested && q.form == Form::Amp {
+        Some(Form::Amp)
+    } else {
+        None
+    };
+    let (mut lead, other) = if p_leads {
+        (
+            p,
+            std::mem::replace(q, Post::new(q.platform, q.kind, q.form, "")),
+        )
+    } else {
+        (
+            std::mem::replace(q, Post::new(q.platform, q.kind, q.form, "")),
+            p,
+        )
+    };
+    fill(&mut lead, &other);
+    if lead.form == Form::Script && other.form != Form::Script {
+        lead.form = other.form;
+        lead.detector = other.detector.clone();
+        lead.span = other.span.clone();
+    } else if other.form != Form::Script {
+        lead.span = outer_span;
+    }
+    if let Some(f) = outer_form {
+        lead.form = f;
+    }
+    *q = lead;
+}
+
+fn fill(a: &mut Post, b: &Post) {
+    macro_rules! take {
+        ($($f:ident),*) => { $( if a.$f.is_none() { a.$f = b.$f.clone(); } )* };
+    }
+    take!(
+        post_id,
+        url,
+        handle,
+        display_name,
+        date_text,
+        date,
+        created_at,
+        lang,
+        text,
+        quoted_url
+    );
+    if a.media.is_empty() {
+        a.media = b.media.clone();
+    }
+    if a.links.is_empty() {
+        a.links = b.links.clone();
+    }
+    for n in &b.notes {
+        if !a.notes.contains(n) {
+            a.notes.push(n.clone());
+        }
+    }
+}

@@ -1,0 +1,44 @@
+//! LinkedIn: embedded posts exist only as iframes to
+//! `linkedin.com/embed/feed/update/urn:li:<type>:<id>` (read by the shared iframe finder
+//! through [`parse_url`]); public post URLs (`/feed/update/<urn>`, `/posts/<slug>-activity-<id>-…`)
+//! are read too, for links. Identity is the URN with its type (`share`, `ugcPost`, `activity`):
+//! the numbers of one post under different types differ.
+
+use super::{PostRef, urls};
+use crate::post::Platform;
+
+/// Markers that send a page to this detector.
+pub const MARKERS: &[&str] = &["linkedin.com"];
+
+/// Reads a LinkedIn post URL or embed URL.
+pub fn parse_url(s: &str) -> Option<PostRef> {
+    let p = urls::parts(s)?;
+    if !p.host_is("linkedin.com") {
+        return None;
+    }
+    let segs = p.segments();
+    let urn = match segs.as_slice() {
+        ["embed", "feed", "update", urn, ..] | ["feed", "update", urn, ..] => (*urn).to_string(),
+        ["posts", slug, ..] => {
+            let at = slug.find("-activity-")?;
+            let id = urls::leading_digits(&slug[at + 10..])?;
+            format!("urn:li:activity:{id}")
+        }
+        _ => return None,
+    };
+    let parts: Vec<&str> = urn.split(':').collect();
+    let ["urn", "li", kind, id] = parts.as_slice() else {
+        return None;
+    };
+    if !matches!(*kind, "share" | "ugcPost" | "activity") {
+        return None;
+    }
+    let id = urls::leading_digits(id)?;
+    let urn = format!("urn:li:{kind}:{id}");
+    Some(PostRef {
+        platform: Platform::Linkedin,
+        url: format!("https://www.linkedin.com/feed/update/{urn}/"),
+        post_id: urn,
+        handle: None,
+    })
+}

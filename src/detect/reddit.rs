@@ -1,0 +1,97 @@
+//! Reddit: `blockquote.reddit-embed-bq` (2023→: title link, "by u/user in sub"),
+//! `blockquote.reddit-card` (≈2015–2022: "Title from r/sub"), and `div.reddit-embed` comment
+//! embeds. Iframes (`embed.reddit.com/r/<sub>/comments/<id>/…`) and `amp-reddit` go through
+//! [`parse_url`].
+//!
+//! Identity is the base36 post ID, plus the comment ID for comments (`<post>/<comment>`);
+//! subreddit and slug are metadata. `data-card-created` is when the embed was made, not the post.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::dom::{self, TextOpts};
+use super::{Page, PostRef, urls};
+use crate::post::{Form, Kind, Platform, Post};
+
+/// Markers that send a page to this detector.
+pub const MARKERS: &[&str] = &["reddit", "redd.it"];
+
+/// Reads a Reddit post or comment URL.
+pub fn parse_url(s: &str) -> Option<PostRef> {
+    let p = urls::parts(s)?;
+    let segs = p.segments();
+    let (sub, id, comment) = if p.host == "redd.it" {
+        (None, *segs.first()?, None)
+    } else if p.host_is("reddit.com") || p.host_is("redditmedia.com") {
+        match segs.as_slice() {
+            ["r", sub, "comments", id, _slug, cid, ..] => (Some(*sub), *id, Some(*cid)),
+            ["r", sub, "comments", id, ..] => (Some(*sub), *id, None),
+            ["comments", id, ..] => (None, *id, None),
+            _ => return None,
+        }
+    } else {
+        return None;
+    };
+    let base36 =
+        |x: &str| x.len() >= 4 && x.len() <= 12 && x.bytes().all(|b| b.is_ascii_alphanumeric());
+    if !base36(id) {
+        return None;
+    }
+    let id = id.to_ascii_lowercase();
+    let comment = comment.filter(|c| base36(c)).map(str::to_ascii_lowercase);
+    let base = match sub {
+        Some(s) => format!("https://www.reddit.com/r/{s}/comments/{id}/"),
+        None => format!("https://www.reddit.com/comments/{id}/"),
+    };
+    Some(match comment {
+        Some(c) => PostRef {
+            platform: Platform::Reddit,
+            post_id: format!("{id}/{c}"),
+            url: format!("{base}_/{c}/"),
+            handle: None,
+        },
+        None => PostRef {
+            platform: Platform::Reddit,
+            post_id: id,
+            url: base,
+            handle: None,
+        },
+    })
+}
+
+static BY_USER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\bu/([A-Za-z0-9_-]{3,20})\b").expect("valid regex"));
+
+/// `blockquote.reddit-embed-bq`, `blockquote.reddit-card`, `div.reddit-embed`.
+pub fn markup(page: &mut Page<'_>) -> Vec<Post> {
+    let html = page.text;
+    let tags = page.start_tags_with_class(&["reddit-embed-bq", "reddit-card", "reddit-embed"]);
+    let mut out = Vec::new();
+    for (tag, span) in dom::located(tags, html, &["blockquote", "div"]) {
+        let frag = dom::parse_fragment(&html[span.clone()]);
+        let Some(el) = dom::first_element(&frag, tag.name(html)) else {
+            continue;
+        };
+        let links = dom::links(el);
+        // The first link names the post (or the comment, for comment embeds).
+        let Some((r, title)) = links
+            .iter()
+            .find_map(|(h, t)| parse_url(h).map(|r| (r, t.clone())))
+        else {
+            continue;
+        };
+        let mut post = r.to_post(Kind::Embed, Form::Blockquote, "reddit/blockquote");
+        let title = dom::squash_ws(&title);
+        if !title.is_empty() && !title.eq_ignore_ascii_case("comment") {
+            post.text = Some(title);
+        }
+        let full = dom::element_text(el, TextOpts::default());
+        if let Some(c) = BY_USER.captures(&full) {
+            post.handle = Some(c[1].to_string());
+        }
+        post.span = span;
+        out.push(post);
+    }
+    out
+}

@@ -1,0 +1,86 @@
+//! Telegram: the widget script `<script data-telegram-post="channel/123">` (the element has no
+//! text: only the reference is recoverable), `blockquote.telegram-post` from embed libraries,
+//! and `t.me/<channel>/<n>?embed=1` iframes (through [`parse_url`]).
+//!
+//! Identity is channel + message number (`post_id` = `channel/number`, `handle` = channel).
+//! Not posts: the discussion, login and share widgets; private `t.me/c/…` links.
+
+use super::dom;
+use super::{Page, PostRef, urls};
+use crate::post::{Form, Kind, Platform, Post};
+
+/// Markers that send a page to this detector.
+pub const MARKERS: &[&str] = &["telegram", "t.me/"];
+
+/// Reads a public channel post URL (`t.me/<channel>/<n>`, telegram.me).
+pub fn parse_url(s: &str) -> Option<PostRef> {
+    let p = urls::parts(s)?;
+    if !(p.host == "t.me" || p.host_is("telegram.me") || p.host == "telegram.dog") {
+        return None;
+    }
+    match p.segments().as_slice() {
+        ["s", ch, n, ..] | [ch, n, ..] if *ch != "c" => reference(&format!("{ch}/{n}")),
+        _ => None,
+    }
+}
+
+/// Reads `channel/number`.
+pub fn reference(v: &str) -> Option<PostRef> {
+    let (ch, n) = v.trim().split_once('/')?;
+    let n = urls::leading_digits(n)?;
+    let ok = ch.len() >= 4
+        && ch.len() <= 32
+        && ch.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        && ch != "joinchat"
+        && ch != "share";
+    if !ok {
+        return None;
+    }
+    let ch = ch.to_ascii_lowercase();
+    Some(PostRef {
+        platform: Platform::Telegram,
+        post_id: format!("{ch}/{n}"),
+        url: format!("https://t.me/{ch}/{n}"),
+        handle: Some(ch),
+    })
+}
+
+/// `script[data-telegram-post]` and `blockquote.telegram-post[data-telegram-post]`.
+pub fn markup(page: &mut Page<'_>) -> Vec<Post> {
+    let html = page.text;
+    let mut out = Vec::new();
+    let finder = aho_corasick::AhoCorasick::new(["data-telegram-post="]).expect("pattern builds");
+    let mut seen = 0usize;
+    for m in finder.find_iter(html) {
+        if m.start() < seen {
+            continue;
+        }
+        let Some(lt) = html[..m.start()].rfind('<') else {
+            continue;
+        };
+        let Some(tag) = dom::lex_tag(html, lt) else {
+            continue;
+        };
+        if tag.range.end <= m.start() || tag.kind != dom::TagKind::Start {
+            continue;
+        }
+        seen = tag.range.end;
+        let Some(r) = tag
+            .attr(html, "data-telegram-post")
+            .and_then(|v| reference(&v))
+        else {
+            continue;
+        };
+        let is_script = tag.is(html, "script");
+        let end = dom::element_end(html, &tag);
+        let (form, det) = if is_script {
+            (Form::Script, "telegram/widget-script")
+        } else {
+            (Form::Blockquote, "telegram/blockquote")
+        };
+        let mut post = r.to_post(Kind::Embed, form, det);
+        post.span = tag.range.start..end;
+        out.push(post);
+    }
+    out
+}

@@ -1,0 +1,123 @@
+//! TikTok: the `blockquote.tiktok-embed` fallback (`cite`, `data-video-id`, a `<section>` with
+//! the @handle link, caption, hashtag links and the ♬ sound link; the WordPress/oEmbed variant
+//! wraps the caption in `<p>`). Iframes (`/embed/v2/<id>`, `/embed/v3/<id>`, `/player/v1/<id>`),
+//! `amp-tiktok` and script copies go through [`parse_url`] and [`id_attr`].
+//!
+//! Identity is the video ID; the handle in `cite` may be a placeholder (`@username`), so it is
+//! metadata only. Creator-profile embeds are not posts.
+
+use scraper::ElementRef;
+
+use super::dom;
+use super::{Page, PostRef, urls};
+use crate::post::{Form, Kind, Platform, Post};
+
+/// Markers that send a page to this detector.
+pub const MARKERS: &[&str] = &["tiktok"];
+
+/// Reads a TikTok video URL.
+pub fn parse_url(s: &str) -> Option<PostRef> {
+    let p = urls::parts(s)?;
+    if !p.host_is("tiktok.com") {
+        return None;
+    }
+    let segs = p.segments();
+    let (handle, id) = match segs.as_slice() {
+        [h, "video" | "photo", id, ..] if h.starts_with('@') => (Some(&h[1..]), *id),
+        ["embed", "v2" | "v3", id, ..] | ["player", "v1", id, ..] | ["embed", id, ..] => {
+            (None, *id)
+        }
+        ["video", id, ..] => (None, *id),
+        _ => return None,
+    };
+    video(id, handle)
+}
+
+fn video(id: &str, handle: Option<&str>) -> Option<PostRef> {
+    let id = urls::leading_digits(id)?;
+    if id.len() < 15 || id.len() > 20 || id.parse::<u64>().is_err() {
+        return None;
+    }
+    let handle = handle.filter(|h| !h.is_empty() && !matches!(*h, "username" | "tiktok"));
+    Some(PostRef {
+        platform: Platform::Tiktok,
+        post_id: id.to_string(),
+        url: match handle {
+            Some(h) => format!("https://www.tiktok.com/@{h}/video/{id}"),
+            None => format!("https://www.tiktok.com/embed/v2/{id}"),
+        },
+        handle: handle.map(str::to_string),
+    })
+}
+
+/// Reads a video ID attribute (`data-video-id` on an element that names TikTok).
+pub fn id_attr(name: &str, value: &str, context: bool) -> Option<PostRef> {
+    if !(matches!(name, "data-video-id" | "data-id" | "data-tiktok-id") && context) {
+        return None;
+    }
+    parse_url(value).or_else(|| video(value.trim(), None))
+}
+
+/// `blockquote.tiktok-embed`.
+pub fn markup(page: &mut Page<'_>) -> Vec<Post> {
+    let html = page.text;
+    let tags = page.start_tags_with_class(&["tiktok-embed"]);
+    let mut out = Vec::new();
+    for (tag, span) in dom::located(tags, html, &["blockquote"]) {
+        let cite = tag.attr(html, "cite").map(|c| c.into_owned());
+        let r = cite.as_deref().and_then(parse_url).or_else(|| {
+            tag.attr(html, "data-video-id")
+                .and_then(|v| video(v.trim(), None))
+        });
+        let Some(r) = r else { continue };
+        let frag = dom::parse_fragment(&html[span.clone()]);
+        let Some(bq) = dom::first_element(&frag, "blockquote") else {
+            continue;
+        };
+        let mut post = r.to_post(Kind::Embed, Form::Blockquote, "tiktok/blockquote");
+        read_section(bq, &mut post);
+        post.span = span;
+        out.push(post);
+    }
+    out
+}
+
+/// The caption: the section's text without the leading @handle link and the trailing ♬ sound
+/// link; the handle from the first link titled `@…` when the URL had none.
+fn read_section(bq: ElementRef<'_>, post: &mut Post) {
+    let Some(section) = bq
+        .descendants()
+        .filter_map(ElementRef::wrap)
+        .find(|e| e.value().name() == "section")
+    else {
+        return;
+    };
+    let mut text = String::new();
+    for node in section.descendants() {
+        if let Some(t) = node.value().as_text() {
+            // Skip the text of the handle link and the sound link.
+            let parent_link = node
+                .ancestors()
+                .filter_map(ElementRef::wrap)
+                .find(|e| e.value().name() == "a");
+            if let Some(a) = parent_link {
+                let title = a.value().attr("title").unwrap_or("");
+                let href = a.value().attr("href").unwrap_or("");
+                if title.starts_with('@') && !href.contains("/tag/") {
+                    if post.handle.is_none() {
+                        post.handle = Some(title.trim_start_matches('@').trim().to_string());
+                    }
+                    continue;
+                }
+                if title.starts_with('♬') || href.contains("/music/") {
+                    continue;
+                }
+            }
+            text.push_str(t);
+        }
+    }
+    let text = dom::squash_ws(&text);
+    if !text.is_empty() {
+        post.text = Some(text);
+    }
+}
