@@ -164,6 +164,9 @@ static FLAT: LazyLock<Regex> = LazyLock::new(|| {
 /// Flattened embeds: `TEXT [image or embed] — Name (@handle.bsky.social) March 4, 2025 at 4:20 PM`.
 /// Handles with a dot tell Bluesky apart from Twitter's dotless ones.
 pub fn text(page: &Page<'_>) -> Vec<Post> {
+    if !page.has_free_hit(&["(@"]) {
+        return Vec::new();
+    }
     let view = page.text_view();
     let t = view.text.as_str();
     let mut out = Vec::new();

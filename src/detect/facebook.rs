@@ -15,7 +15,7 @@ use super::{Page, PostRef, dates, urls};
 use crate::post::{Form, Kind, Platform, Post};
 
 /// Markers that send a page to this detector.
-pub const MARKERS: &[&str] = &["facebook.com", "fb-post", "fb-video", "fb-xfbml"];
+pub const MARKERS: &[&str] = &["facebook", "fb-post", "fb-video", "fb-xfbml"];
 
 /// Reads a Facebook post, video or photo URL (plugin URLs are read through their `href`).
 pub fn parse_url(s: &str) -> Option<PostRef> {

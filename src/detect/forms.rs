@@ -29,8 +29,9 @@ pub fn markup(page: &mut Page<'_>, found: &[Post]) -> Vec<Post> {
     let html = page.text;
     let mut out: Vec<Post> = Vec::new();
     let _ = found;
-    for tag in dom::Scanner::new(html, 0) {
-        if tag.kind != TagKind::Start || page.is_claimed(tag.range.start) {
+    // Only tags holding a marker can carry an embed; the prefilter located them.
+    for tag in page.marked_tags().to_vec() {
+        if page.is_claimed(tag.range.start) {
             continue;
         }
         let name = tag.name(html).to_ascii_lowercase();
@@ -119,6 +120,22 @@ fn element(page: &Page<'_>, tag: &Tag, name: &str) -> Option<Vec<Post>> {
                 )]);
             }
         }
+    }
+    if name == "param" {
+        // A legacy player's movie URL: the post is the whole `<object>` around it.
+        let v = get("value")?;
+        let r = parse_post_url(v)?;
+        let sp = html[..tag.range.start]
+            .to_ascii_lowercase()
+            .rfind("<object")
+            .and_then(|lt| dom::lex_tag(html, lt))
+            .map(|t| t.range.start..dom::element_end(html, &t))
+            .filter(|sp| sp.end >= tag.range.end)
+            .unwrap_or_else(|| tag.range.clone());
+        return Some(vec![with_span(
+            r.to_post(Kind::Embed, Form::Object, &det(&r, "object")),
+            sp,
+        )]);
     }
     if name == "object" {
         let sp = span();
@@ -332,7 +349,15 @@ fn scripts(page: &Page<'_>) -> Vec<Post> {
         return out;
     }
     let mut visible: Option<String> = None;
+    // Scripts and text areas holding any marker (escaped code, or a platform word inside raw
+    // markup in a JSON string) are read; the rest are skipped unseen.
+    let code: Vec<usize> = page.hits.at.iter().map(|(p, _)| *p).collect();
     for r in page.opaque().to_vec() {
+        // Only regions the prefilter saw embed code in.
+        let i = code.partition_point(|&p| p < r.start);
+        if code.get(i).is_none_or(|&p| p >= r.end) {
+            continue;
+        }
         let body = &html[r.clone()];
         if body.starts_with("<!--") || !SCRIPT_MARKERS.is_match(body) {
             continue;
@@ -454,89 +479,143 @@ fn json_strings(s: &str) -> Vec<Range<usize>> {
     out
 }
 
-static BARE_URL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)\b(?:https?://|www\.)[^\s<>"'\u{2014}]+"#).expect("valid regex")
-});
-
-/// Links to posts outside any embed: a post URL alone on its line is an embed (CMSs and live
-/// blogs turn such lines into embeds); any other link to a post is a mention.
+/// Links to posts outside any embed: a post URL alone in its block or on its line is an embed
+/// (CMSs and live blogs turn such lines into embeds); any other link to a post is a mention.
+/// Only the places the prefilter marked are looked at.
 pub fn links(page: &Page<'_>) -> Vec<Post> {
+    if page.is_html() {
+        html_links(page)
+    } else {
+        text_links(page)
+    }
+}
+
+fn html_links(page: &Page<'_>) -> Vec<Post> {
     let html = page.text;
     let mut out = Vec::new();
-    let view = page.text_view();
-    let t = view.text.as_str();
-    let mut line_spans: Vec<Range<usize>> = Vec::new();
-    let mut pos = 0;
-    for line in t.split('\n') {
-        let range = pos..pos + line.len();
-        pos += line.len() + 1;
-        let trimmed = line.trim();
-        if trimmed.is_empty() || trimmed.contains(char::is_whitespace) || trimmed.len() > 400 {
+    for tag in page.start_tags_named("a") {
+        if page.is_claimed(tag.range.start) {
             continue;
         }
-        let Some(r) = parse_post_url(trimmed.trim_end_matches(['.', ','])) else {
+        let Some(href) = tag.attr(html, "href") else {
             continue;
         };
-        let lead = line.len() - line.trim_start().len();
-        let vspan = range.start + lead..range.start + lead + trimmed.len();
-        let span = if page.is_html() {
-            view.page_span(vspan, html)
+        let Some(r) = parse_post_url(&href) else {
+            continue;
+        };
+        let end = dom::element_end(html, &tag);
+        let alone = alone_in_block(html, tag.range.start, end);
+        let text_is_url = {
+            let inner = &html[tag.range.end..end];
+            let inner = inner.rsplit_once("</").map_or(inner, |(a, _)| a);
+            let inner = inner.trim();
+            parse_post_url(&html_escape::decode_html_entities(inner)).is_some()
+        };
+        let (kind, form, d) = if alone && text_is_url {
+            (Kind::Embed, Form::Link, "link-line")
         } else {
-            vspan
+            (Kind::Mention, Form::Link, "link")
         };
-        if page.is_claimed(span.start) {
-            continue;
-        }
-        line_spans.push(span.clone());
         out.push(with_span(
-            r.to_post(Kind::Embed, Form::Link, &det(&r, "link-line")),
-            span,
+            r.to_post(kind, form, &det(&r, d)),
+            tag.range.start..end,
         ));
     }
-    let in_line = |p: usize| {
-        line_spans
+    // Bare URLs in the text (not inside a tag): embeds when alone in their block.
+    let b = html.as_bytes();
+    let mut last_end = 0;
+    for pos in page.hits.at.iter().map(|(p, _)| *p) {
+        if pos < last_end || page.is_claimed(pos) || page.is_opaque(pos) {
+            continue;
+        }
+        let start = memchr::memrchr2(b'>', b'<', &b[..pos]).map_or(0, |p| p + 1);
+        if start > 0 && b[start - 1] == b'<' {
+            continue; // inside a tag
+        }
+        let end = memchr::memchr(b'<', &b[pos..]).map_or(b.len(), |p| pos + p);
+        last_end = end;
+        let run = &html[start..end];
+        let token = run.trim();
+        if token.is_empty() || token.contains(char::is_whitespace) || token.len() > 400 {
+            continue;
+        }
+        let Some(r) = parse_post_url(&html_escape::decode_html_entities(token)) else {
+            continue;
+        };
+        let lead = run.len() - run.trim_start().len();
+        let span = start + lead..start + lead + token.len();
+        let (kind, d) = if alone_in_block(html, start, end) {
+            (Kind::Embed, "link-line")
+        } else {
+            (Kind::Mention, "link")
+        };
+        out.push(with_span(r.to_post(kind, Form::Link, &det(&r, d)), span));
+    }
+    out
+}
+
+/// Whether `start..end` is the only content of its block: the nearest tags before and after
+/// are block boundaries (or line breaks) with only white space in between.
+fn alone_in_block(html: &str, start: usize, end: usize) -> bool {
+    let b = html.as_bytes();
+    let before = html[..start].trim_end();
+    let after_start = end + (html[end..].len() - html[end..].trim_start().len());
+    let prev_ok = before.is_empty()
+        || (before.ends_with('>') && {
+            let lt = memchr::memrchr(b'<', &b[..before.len()]).unwrap_or(0);
+            dom::lex_tag(html, lt).is_some_and(|t| breaks_line(html, &t))
+        });
+    let next_ok = after_start >= html.len()
+        || (b[after_start] == b'<'
+            && dom::lex_tag(html, after_start).is_some_and(|t| breaks_line(html, &t)));
+    prev_ok && next_ok
+}
+
+fn breaks_line(html: &str, t: &Tag) -> bool {
+    let n = t.name(html);
+    t.kind != TagKind::Other && (dom::is_block(n) || n.eq_ignore_ascii_case("br"))
+}
+
+/// Text documents: the URL tokens around marker hits; alone on their line they are embeds.
+fn text_links(page: &Page<'_>) -> Vec<Post> {
+    let t = page.text;
+    let b = t.as_bytes();
+    let mut out = Vec::new();
+    let mut last_end = 0;
+    for pos in page.hits.at.iter().map(|(p, _)| *p) {
+        if pos < last_end || page.is_claimed(pos) {
+            continue;
+        }
+        let is_space = |c: u8| {
+            c.is_ascii_whitespace() || c == b'<' || c == b'>' || c == b'"' || c == b'(' || c == b')'
+        };
+        let start = b[..pos]
             .iter()
-            .any(|s| s.start <= p && p < s.end.max(s.start + 1))
-    };
-    if page.is_html() {
-        for tag in page.start_tags_named("a") {
-            if page.is_claimed(tag.range.start) {
-                continue;
-            }
-            let Some(href) = tag.attr(html, "href") else {
-                continue;
-            };
-            let Some(r) = parse_post_url(&href) else {
-                continue;
-            };
-            let end = dom::element_end(html, &tag);
-            // The link that makes up a standalone line is that line's embed.
-            if line_spans.iter().any(|s| {
-                tag.range.start <= s.start && s.end <= end
-                    || s.start <= tag.range.start && end <= s.end
-            }) {
-                continue;
-            }
-            out.push(with_span(
-                r.to_post(Kind::Mention, Form::Link, &det(&r, "link")),
-                tag.range.start..end,
-            ));
+            .rposition(|&c| is_space(c))
+            .map_or(0, |p| p + 1);
+        let end = b[pos..]
+            .iter()
+            .position(|&c| is_space(c))
+            .map_or(b.len(), |p| pos + p);
+        last_end = end;
+        let token = t[start..end].trim_end_matches(['.', ',', ';', ':', '!', '?']);
+        if !(token.contains("://") || token.starts_with("www.")) {
+            continue;
         }
-    } else {
-        for m in BARE_URL.find_iter(html) {
-            if page.is_claimed(m.start()) || in_line(m.start()) {
-                continue;
-            }
-            let u = m
-                .as_str()
-                .trim_end_matches(['.', ',', ';', ':', ')', '!', '?']);
-            if let Some(r) = parse_post_url(u) {
-                out.push(with_span(
-                    r.to_post(Kind::Mention, Form::Link, &det(&r, "link")),
-                    m.start()..m.start() + u.len(),
-                ));
-            }
-        }
+        let Some(r) = parse_post_url(token) else {
+            continue;
+        };
+        let span = start..start + token.len();
+        let line_start = t[..start].rfind('\n').map_or(0, |p| p + 1);
+        let line_end = t[end..].find('\n').map_or(t.len(), |p| end + p);
+        let alone =
+            t[line_start..start].trim().is_empty() && t[span.end..line_end].trim().is_empty();
+        let (kind, d) = if alone {
+            (Kind::Embed, "link-line")
+        } else {
+            (Kind::Mention, "link")
+        };
+        out.push(with_span(r.to_post(kind, Form::Link, &det(&r, d)), span));
     }
     out
 }

@@ -13,7 +13,7 @@ use super::{Page, PostRef, urls};
 use crate::post::{Form, Kind, Platform, Post};
 
 /// Markers that send a page to this detector.
-pub const MARKERS: &[&str] = &["mastodon", "/embed", "/@", "truthsocial", "/statuses/"];
+pub const MARKERS: &[&str] = &["mastodon", "/embed", "truthsocial", "/statuses"];
 
 /// Reads a status URL: `/@user/<id>`, `/@user/<id>/embed`, `/users/<user>/statuses/<id>`.
 pub fn parse_url(s: &str) -> Option<PostRef> {

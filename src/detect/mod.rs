@@ -290,41 +290,128 @@ fn unescape_markdown(p: &mut Post) {
     }
 }
 
-/// The prefilter: every marker of every detector in one automaton; pattern `i` belongs to
-/// detector `PREFILTER_OWNER[i]`.
-static PREFILTER: LazyLock<(AhoCorasick, Vec<usize>)> = LazyLock::new(|| {
+/// Markers of the shared forms (`forms.rs`): elements that carry embeds for any platform, and
+/// embed code escaped inside scripts, attributes and text areas.
+///
+/// Elements are found through the platform markers inside them (a host in a URL, a platform
+/// word in a class or element name), so only escaped embed code needs markers of its own. Every
+/// marker is at least four bytes long and there are fewer than 32 in all, which keeps the packed
+/// searcher on its fastest path; the two-byte signature markers `(@` and `/@` are found by a
+/// separate `memmem` pass.
+pub const FORM_MARKERS: &[&str] = &["&lt;blockquote", "&lt;iframe", "\\u003"];
+
+/// Short markers found by `memmem` rather than the packed searcher: the flattened signature
+/// `(@handle)` and Mastodon's `/@user` paths.
+pub const SHORT_MARKERS: &[&str] = &["(@", "/@"];
+
+/// The prefilter: every marker of every detector and of the shared forms, searched in one pass
+/// with a packed multi-literal searcher (Teddy); pattern `i` wakes detector `owner[i]` (`None`:
+/// the shared forms only).
+struct Prefilter {
+    packed: Option<aho_corasick::packed::Searcher>,
+    fallback: AhoCorasick,
+    owner: Vec<Option<usize>>,
+    patterns: Vec<&'static str>,
+}
+
+static PREFILTER: LazyLock<Prefilter> = LazyLock::new(|| {
     let mut patterns = Vec::new();
     let mut owner = Vec::new();
     for (i, d) in DETECTORS.iter().enumerate() {
         for m in d.markers {
             patterns.push(*m);
-            owner.push(i);
+            owner.push(Some(i));
         }
     }
-    let ac = AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::Standard)
-        .build(&patterns)
+    for m in FORM_MARKERS {
+        patterns.push(*m);
+        owner.push(None);
+    }
+    // Owners of the short markers (searched apart, but named in the same table).
+    for m in SHORT_MARKERS {
+        patterns.push(*m);
+        owner.push(match *m {
+            "(@" => Some(0),
+            _ => DETECTORS
+                .iter()
+                .position(|d| d.platform == Platform::Mastodon),
+        });
+    }
+    let searched = patterns.len() - SHORT_MARKERS.len();
+    let packed = aho_corasick::packed::Config::new()
+        .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
+        .builder()
+        .extend(patterns[..searched].iter())
+        .build();
+    let fallback = AhoCorasickBuilder::new()
+        .match_kind(MatchKind::LeftmostFirst)
+        .build(&patterns[..searched])
         .expect("static marker patterns build");
-    (ac, owner)
+    Prefilter {
+        packed,
+        fallback,
+        owner,
+        patterns,
+    }
 });
 
-/// Which detectors have at least one marker in `text`.
-pub fn prefilter(text: &str) -> Vec<bool> {
-    let (ac, owner) = &*PREFILTER;
+/// Every marker occurrence in a text: (byte offset, pattern index).
+#[derive(Debug, Default, Clone)]
+pub struct Hits {
+    /// Occurrences in text order.
+    pub at: Vec<(usize, u16)>,
+}
+
+impl Hits {
+    /// The pattern string of a hit.
+    pub fn pattern(&self, id: u16) -> &'static str {
+        PREFILTER.patterns[id as usize]
+    }
+
+    /// Offsets of the hits whose pattern is one of `patterns`.
+    pub fn of<'s>(&'s self, patterns: &'s [&str]) -> impl Iterator<Item = usize> + 's {
+        self.at
+            .iter()
+            .filter(move |(_, id)| patterns.contains(&PREFILTER.patterns[*id as usize]))
+            .map(|(p, _)| *p)
+    }
+}
+
+/// The one pass over the text: every marker occurrence, and which detectors have any.
+pub fn prefilter(text: &str) -> (Vec<bool>, Hits) {
+    let pf = &*PREFILTER;
     let mut hit = vec![false; DETECTORS.len()];
-    let mut left = DETECTORS.len();
-    for m in ac.find_overlapping_iter(text) {
-        let d = owner[m.pattern().as_usize()];
-        if !hit[d] {
+    let mut at = Vec::new();
+    let mut record = |start: usize, pattern: usize| {
+        if let Some(d) = pf.owner[pattern] {
             hit[d] = true;
-            left -= 1;
-            if left == 0 {
-                break;
+        }
+        at.push((start, pattern as u16));
+    };
+    match &pf.packed {
+        Some(searcher) => {
+            for m in searcher.find_iter(text) {
+                record(m.start(), m.pattern().as_usize());
+            }
+        }
+        None => {
+            for m in pf.fallback.find_iter(text) {
+                record(m.start(), m.pattern().as_usize());
             }
         }
     }
-    hit
+    let first_short = pf.patterns.len() - SHORT_MARKERS.len();
+    let mut short = false;
+    for (k, m) in SHORT_MARKERS.iter().enumerate() {
+        for p in memchr::memmem::find_iter(text.as_bytes(), m.as_bytes()) {
+            record(p, first_short + k);
+            short = true;
+        }
+    }
+    if short {
+        at.sort_unstable();
+    }
+    (hit, Hits { at })
 }
 
 /// Finds every post in a decoded document, sorted by position.
@@ -335,11 +422,11 @@ pub fn detect(text: &str, kind: DocKind) -> Vec<Post> {
 /// Detection at a nesting depth: depth 0 is the document; deeper levels are embed code found
 /// inside script strings or escaped attributes, where only markup forms are looked for.
 pub(crate) fn detect_depth(text: &str, kind: DocKind, depth: usize) -> Vec<Post> {
-    let hits = prefilter(text);
-    if !hits.iter().any(|h| *h) {
+    let (hits, marks) = prefilter(text);
+    if marks.at.is_empty() {
         return Vec::new();
     }
-    let mut page = Page::new(text, kind);
+    let mut page = Page::new(text, kind, marks);
     page.depth = depth;
     let mut posts = Vec::new();
     for (d, hit) in DETECTORS.iter().zip(&hits) {
@@ -389,6 +476,9 @@ pub struct Page<'a> {
     opaque: Vec<Range<usize>>,
     claimed: Vec<Range<usize>>,
     view: OnceCell<text::TextView>,
+    /// Every marker occurrence, from the prefilter pass.
+    pub hits: Hits,
+    tags: OnceCell<Vec<dom::Tag>>,
     /// 0 for the document itself, more inside script strings and escaped markup.
     pub depth: usize,
 }
@@ -402,13 +492,15 @@ static OPAQUE_OPEN: LazyLock<AhoCorasick> = LazyLock::new(|| {
 
 impl<'a> Page<'a> {
     /// A page over `text`.
-    pub fn new(text: &'a str, kind: DocKind) -> Page<'a> {
+    pub fn new(text: &'a str, kind: DocKind, hits: Hits) -> Page<'a> {
         Page {
             text,
             kind,
             opaque: opaque_regions(text),
             claimed: Vec::new(),
             view: OnceCell::new(),
+            hits,
+            tags: OnceCell::new(),
             depth: 0,
         }
     }
@@ -469,60 +561,53 @@ impl<'a> Page<'a> {
         })
     }
 
-    /// Start tags (outside opaque regions) whose `class` holds one of `classes` as a token.
-    pub fn start_tags_with_class(&self, classes: &[&str]) -> Vec<dom::Tag> {
-        let html = self.text;
-        let ac = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .build(classes)
-            .expect("class patterns build");
-        let mut out: Vec<dom::Tag> = Vec::new();
-        for m in ac.find_iter(html) {
-            if self.is_opaque(m.start()) {
-                continue;
+    /// The start tags that hold a marker (in a name, class, attribute or URL), outside
+    /// opaque regions, in text order: the only tags the detectors look at.
+    pub fn marked_tags(&self) -> &[dom::Tag] {
+        self.tags.get_or_init(|| {
+            let mut out: Vec<dom::Tag> = Vec::new();
+            for &(pos, _) in &self.hits.at {
+                if out.last().is_some_and(|t| t.range.contains(&pos)) || self.is_opaque(pos) {
+                    continue;
+                }
+                if let Some(tag) = enclosing_tag(self.text, pos)
+                    && out.last().is_none_or(|t| t.range.start < tag.range.start)
+                {
+                    out.push(tag);
+                }
             }
-            let Some(tag) = enclosing_tag(html, m.start()) else {
-                continue;
-            };
-            if out.last().is_some_and(|t| t.range.start == tag.range.start) {
-                continue;
-            }
-            let has = tag
-                .attr(html, "class")
-                .or_else(|| tag.attr(html, "classname"))
-                .is_some_and(|c| classes.iter().any(|k| dom::has_class(&c, k)));
-            if has {
-                out.push(tag);
-            }
-        }
-        out
+            out
+        })
     }
 
-    /// Start tags named `name` outside opaque regions.
-    pub fn start_tags_named(&self, name: &str) -> Vec<dom::Tag> {
+    /// Marked start tags whose `class` (or JSX `className`) holds one of `classes` as a token.
+    pub fn start_tags_with_class(&self, classes: &[&str]) -> Vec<dom::Tag> {
         let html = self.text;
-        let b = html.as_bytes();
-        let needle = format!("<{name}");
-        let finder = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .build([needle.as_str()])
-            .expect("tag pattern builds");
-        let mut out = Vec::new();
-        for m in finder.find_iter(html) {
-            let next = b.get(m.end()).copied().unwrap_or(b'>');
-            if !(next.is_ascii_whitespace() || next == b'>' || next == b'/') {
-                continue;
-            }
-            if self.is_opaque(m.start()) {
-                continue;
-            }
-            if let Some(tag) = dom::lex_tag(html, m.start())
-                && tag.kind == dom::TagKind::Start
-            {
-                out.push(tag);
-            }
-        }
-        out
+        self.marked_tags()
+            .iter()
+            .filter(|tag| {
+                tag.attr(html, "class")
+                    .or_else(|| tag.attr(html, "classname"))
+                    .is_some_and(|c| classes.iter().any(|k| dom::has_class(&c, k)))
+            })
+            .cloned()
+            .collect()
+    }
+
+    /// Marked start tags named `name`.
+    pub fn start_tags_named(&self, name: &str) -> Vec<dom::Tag> {
+        self.marked_tags()
+            .iter()
+            .filter(|t| t.is(self.text, name))
+            .cloned()
+            .collect()
+    }
+
+    /// Whether a hit of one of `patterns` lies outside claimed spans and opaque regions.
+    pub fn has_free_hit(&self, patterns: &[&str]) -> bool {
+        self.hits
+            .of(patterns)
+            .any(|p| !self.is_claimed(p) && !self.is_opaque(p))
     }
 }
 
@@ -546,7 +631,8 @@ fn merge(ranges: &[Range<usize>]) -> Vec<Range<usize>> {
 /// spanning `pos` (a few candidates back, since attribute values may hold `<`).
 fn enclosing_tag(html: &str, pos: usize) -> Option<dom::Tag> {
     let b = html.as_bytes();
-    let mut hi = pos;
+    // A marker may start at the tag's own `<` (`<iframe`).
+    let mut hi = (pos + 1).min(b.len());
     for _ in 0..4 {
         let lt =
             memchr::memrchr(b'<', &b[pos.saturating_sub(4096)..hi])? + pos.saturating_sub(4096);
@@ -559,6 +645,16 @@ fn enclosing_tag(html: &str, pos: usize) -> Option<dom::Tag> {
     }
     None
 }
+
+/// Finders for the end tags of the raw-text elements in `OPAQUE_OPEN` (script, style, textarea).
+static CLOSERS: LazyLock<[AhoCorasick; 3]> = LazyLock::new(|| {
+    ["</script", "</style", "</textarea"].map(|c| {
+        AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .build([c])
+            .expect("static pattern builds")
+    })
+});
 
 /// Scripts, styles, comments and textareas: regions whose text is not markup.
 fn opaque_regions(text: &str) -> Vec<Range<usize>> {
@@ -587,12 +683,7 @@ fn opaque_regions(text: &str) -> Vec<Range<usize>> {
                 // The start tag itself stays visible (its attributes may name a post, as
                 // Telegram's widget script does); only the contents are opaque.
                 let body = dom::lex_tag(text, start).map_or(start, |t| t.range.end);
-                let close = format!("</{name}");
-                let finder = AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
-                    .build([close.as_str()])
-                    .expect("close pattern builds");
-                let end = finder
+                let end = CLOSERS[k - 1]
                     .find(&b[body..])
                     .map_or(b.len(), |c| body + c.start());
                 (body, end)

@@ -49,22 +49,7 @@ pub fn reference(v: &str) -> Option<PostRef> {
 pub fn markup(page: &mut Page<'_>) -> Vec<Post> {
     let html = page.text;
     let mut out = Vec::new();
-    let finder = aho_corasick::AhoCorasick::new(["data-telegram-post="]).expect("pattern builds");
-    let mut seen = 0usize;
-    for m in finder.find_iter(html) {
-        if m.start() < seen {
-            continue;
-        }
-        let Some(lt) = html[..m.start()].rfind('<') else {
-            continue;
-        };
-        let Some(tag) = dom::lex_tag(html, lt) else {
-            continue;
-        };
-        if tag.range.end <= m.start() || tag.kind != dom::TagKind::Start {
-            continue;
-        }
-        seen = tag.range.end;
+    for tag in page.marked_tags().to_vec() {
         let Some(r) = tag
             .attr(html, "data-telegram-post")
             .and_then(|v| reference(&v))

@@ -7,7 +7,7 @@ use super::{Page, PostRef, urls};
 use crate::post::{Form, Kind, Platform, Post};
 
 /// Markers that send a page to this detector.
-pub const MARKERS: &[&str] = &["threads.net", "threads.com", "text-post-media"];
+pub const MARKERS: &[&str] = &["threads.", "text-post-media"];
 
 /// Reads a Threads post URL (`/@user/post/<code>`, `/t/<code>`).
 pub fn parse_url(s: &str) -> Option<PostRef> {

@@ -29,14 +29,7 @@ use super::{Page, PostRef, dates, urls};
 use crate::post::{Form, Kind, Platform, Post};
 
 /// Markers that send a page to this detector (ASCII case-insensitive).
-pub const MARKERS: &[&str] = &[
-    "twitter-tweet",
-    "twitter-video",
-    "twitter.com/",
-    "x.com/",
-    "(@",
-    "Twitter: ",
-];
+pub const MARKERS: &[&str] = &["twitter", "Twitter", "tweet", "x.com/"];
 
 /// A reference to one status, parsed from a URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -665,9 +658,12 @@ static LEAD_IN: LazyLock<Regex> = LazyLock::new(|| {
 /// Finds flattened posts in the page's text view.
 fn flattened(page: &Page<'_>) -> Vec<Post> {
     let html = page.text;
-    if memchr::memmem::find(html.as_bytes(), b"(@").is_none()
-        && memchr::memmem::find(html.as_bytes(), b"Twitter: ").is_none()
-    {
+    // Only a signature or a labelled line outside the embeds already found needs the text view.
+    let labelled = page
+        .hits
+        .of(&["Twitter"])
+        .any(|p| html[p..].starts_with("Twitter: ") && !page.is_claimed(p) && !page.is_opaque(p));
+    if !labelled && !page.has_free_hit(&["(@"]) {
         return Vec::new();
     }
     let view = page.text_view();
