@@ -18,13 +18,16 @@ pub struct Options {
     pub max_input: u64,
     /// How many inputs go into one transaction.
     pub batch: usize,
+    /// Worker threads for reading and scanning (0: one per core).
+    pub threads: usize,
 }
 
 impl Default for Options {
     fn default() -> Options {
         Options {
             max_input: discover::DEFAULT_MAX_INPUT,
-            batch: 64,
+            batch: 256,
+            threads: 0,
         }
     }
 }
@@ -83,18 +86,21 @@ pub fn prepare(input: &Input) -> Prepared {
 }
 
 /// The identity of an input across runs: its absolute path (so `samples` and `./samples` are
-/// the same input), or `-` for standard input.
+/// the same input; symbolic links are not resolved, which would cost system calls per input),
+/// or `-` for standard input.
 pub fn input_key(path: Option<&Path>) -> String {
     match path {
         None => "-".into(),
-        Some(p) => std::fs::canonicalize(p)
+        Some(p) => std::path::absolute(p)
             .unwrap_or_else(|_| p.to_path_buf())
             .to_string_lossy()
             .into_owned(),
     }
 }
 
-/// Archives every input under `paths` into `store`, as one run recorded with `args`.
+/// Archives every input under `paths` into `store`, as one run recorded with `args`. Inputs are
+/// read and scanned on `opts.threads` threads; this thread alone writes, in discovery order, one
+/// transaction per batch of whole inputs.
 pub fn archive(
     store: &mut Store,
     paths: &[PathBuf],
@@ -116,39 +122,117 @@ pub fn archive(
     let dopts = discover::Options {
         max_input: opts.max_input,
     };
-    for item in discover::discover(paths, dopts) {
-        let ev = match item {
+    let work = |item: Item| -> (Event, u64) {
+        match item {
             Item::Input(input) => {
-                prog.bytes += input.bytes.len() as u64;
-                let prepared = prepare(&input);
-                prog.posts += prepared.scanned.posts.len() as u64;
-                Event::Input(Box::new(prepared))
+                let size = input.bytes.len() as u64;
+                (Event::Input(Box::new(prepare(&input))), size)
             }
-            Item::Skipped(path, reason) => {
-                let input = path.display().to_string();
-                report.skipped.push((input.clone(), reason.clone()));
-                Event::Skipped { input, reason }
-            }
-            Item::Failed(e) => {
-                let input = e.input().unwrap_or_default();
-                report.failures.push((input.clone(), e.to_string()));
+            Item::Skipped(path, reason) => (
+                Event::Skipped {
+                    input: path.display().to_string(),
+                    reason,
+                },
+                0,
+            ),
+            Item::Failed(e) => (
                 Event::Failed {
-                    input,
+                    input: e.input().unwrap_or_default(),
                     message: e.to_string(),
-                }
+                },
+                0,
+            ),
+        }
+    };
+    pipeline(paths, dopts, opts.threads, work, |(ev, size)| {
+        match &ev {
+            Event::Input(p) => prog.posts += p.scanned.posts.len() as u64,
+            Event::Skipped { input, reason } => {
+                report.skipped.push((input.clone(), reason.clone()))
             }
-        };
-        batch.push(ev);
+            Event::Failed { input, message } => {
+                report.failures.push((input.clone(), message.clone()))
+            }
+        }
+        prog.bytes += size;
         prog.inputs += 1;
         progress(prog);
+        batch.push(ev);
         if batch.len() >= opts.batch.max(1) {
             report.counts.add(&store.write_batch(run, &batch)?);
             batch.clear();
         }
-    }
+        Ok(())
+    })?;
     if !batch.is_empty() {
         report.counts.add(&store.write_batch(run, &batch)?);
     }
     store.finish_run(run, &report.counts)?;
     Ok(report)
+}
+
+/// Runs `work` on every discovered item on `threads` worker threads (0: one per core) and hands
+/// the results to `sink` on the calling thread, in discovery order, so that output and archive
+/// content do not depend on the thread count. Queues are bounded: memory stays flat however
+/// many inputs there are. A `sink` error stops the run and is returned.
+pub fn pipeline<T, W, S>(
+    paths: &[PathBuf],
+    opts: discover::Options,
+    threads: usize,
+    work: W,
+    mut sink: S,
+) -> Result<()>
+where
+    T: Send,
+    W: Fn(Item) -> T + Sync,
+    S: FnMut(T) -> Result<()>,
+{
+    let threads = if threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        threads
+    };
+    // Inputs in flight hold their whole bytes: few of them. Results are small (records and
+    // capped fragments), so more of them may wait while the sink writes a batch; that keeps the
+    // workers busy during database commits.
+    let (item_tx, item_rx) = crossbeam_channel::bounded::<(u64, Item)>(threads * 4);
+    let (done_tx, done_rx) = crossbeam_channel::bounded::<(u64, T)>(1024);
+    std::thread::scope(|scope| -> Result<()> {
+        scope.spawn(move || {
+            for (seq, item) in discover::discover(paths, opts).enumerate() {
+                if item_tx.send((seq as u64, item)).is_err() {
+                    break;
+                }
+            }
+        });
+        for _ in 0..threads {
+            let rx = item_rx.clone();
+            let tx = done_tx.clone();
+            let work = &work;
+            scope.spawn(move || {
+                for (seq, item) in rx {
+                    if tx.send((seq, work(item))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(item_rx);
+        drop(done_tx);
+        // Reorder: results arrive as workers finish; hand them on in sequence.
+        let mut next = 0u64;
+        let mut waiting = std::collections::BTreeMap::new();
+        for (seq, out) in done_rx.iter() {
+            waiting.insert(seq, out);
+            while let Some(out) = waiting.remove(&next) {
+                next += 1;
+                if let Err(e) = sink(out) {
+                    // Dropping the receiver stops the workers and the reader.
+                    drop(done_rx);
+                    return Err(e);
+                }
+            }
+        }
+        Ok(())
+    })
 }

@@ -73,6 +73,9 @@ pub enum Error {
         /// The file.
         path: PathBuf,
     },
+    /// The consumer of results stopped (its output closed); the run was cut short.
+    #[error("output closed")]
+    Output,
     /// A full-text search expression that SQLite's FTS5 cannot parse.
     #[error("bad --search expression {query:?}: {message}")]
     Search {

@@ -35,6 +35,7 @@ pub(super) fn run(a: ArchiveArgs) -> u8 {
     let opts = archive::Options {
         max_input: a.max_input,
         batch: a.batch,
+        threads: a.threads,
     };
     let mut on_progress = |p: Progress| {
         if let Some(b) = &bar {

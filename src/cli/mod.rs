@@ -79,12 +79,15 @@ struct ArchiveArgs {
     paths: Vec<PathBuf>,
     #[command(flatten)]
     db: DbArg,
-    /// Refuse inputs larger than this many bytes (after decompression).
+    /// Skip inputs larger than this many bytes (after decompression), with a note.
     #[arg(long, value_name = "BYTES", default_value_t = embedvault::discover::DEFAULT_MAX_INPUT)]
     max_input: u64,
     /// Inputs per transaction.
-    #[arg(long, value_name = "N", default_value_t = 64)]
+    #[arg(long, value_name = "N", default_value_t = 256)]
     batch: usize,
+    /// Threads reading and scanning inputs (0: one per core). Results do not depend on it.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    threads: usize,
 }
 
 /// Which posts by kind, on the command line.
@@ -208,9 +211,12 @@ struct ScanArgs {
     /// Output format [default: table on a terminal, jsonl otherwise].
     #[arg(long, value_enum)]
     format: Option<Format>,
-    /// Refuse inputs larger than this many bytes (after decompression).
+    /// Skip inputs larger than this many bytes (after decompression), with a note.
     #[arg(long, value_name = "BYTES", default_value_t = embedvault::discover::DEFAULT_MAX_INPUT)]
     max_input: u64,
+    /// Threads reading and scanning inputs (0: one per core). Output order does not depend on it.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    threads: usize,
 }
 
 /// Runs a parsed command line and returns the exit code.

@@ -1,9 +1,17 @@
-//! `embedvault scan`: print the posts found in the inputs.
+//! `embedvault scan`: print the posts found in the inputs, in input order.
 
 use embedvault::discover::{self, Item};
+use embedvault::post::Post;
 
 use super::output::Printer;
 use super::{EXIT_FATAL, EXIT_OK, EXIT_SOME_FAILED, ScanArgs};
+
+/// What one input gave, computed on a worker thread.
+enum Outcome {
+    Posts(Vec<Post>),
+    Skipped(String),
+    Failed(String),
+}
 
 pub(super) fn run(a: ScanArgs) -> u8 {
     let Some(paths) = super::paths_or_stdin(a.paths) else {
@@ -15,31 +23,43 @@ pub(super) fn run(a: ScanArgs) -> u8 {
     };
     let mut out = Printer::new(super::default_format(a.format));
     let (mut seen, mut failed, mut skipped, mut found) = (0usize, 0usize, 0usize, 0usize);
-    for item in discover::discover(&paths, opts) {
-        match item {
-            Item::Input(input) => {
+    let mut write_error: Option<std::io::Error> = None;
+    let work = |item: Item| match item {
+        Item::Input(input) => Outcome::Posts(embedvault::scan::scan(&input).posts),
+        Item::Skipped(path, why) => Outcome::Skipped(format!("{}: {why}", path.display())),
+        Item::Failed(e) => Outcome::Failed(e.to_string()),
+    };
+    let sink = |o: Outcome| {
+        match o {
+            Outcome::Posts(posts) => {
                 seen += 1;
-                let scanned = embedvault::scan::scan(&input);
-                found += scanned.posts.len();
-                for p in &scanned.posts {
+                found += posts.len();
+                for p in &posts {
                     if let Err(e) = out.post(p) {
-                        if e.kind() == std::io::ErrorKind::BrokenPipe {
-                            return EXIT_OK;
-                        }
-                        eprintln!("embedvault: cannot write output: {e}");
-                        return EXIT_FATAL;
+                        write_error = Some(e);
+                        // Stop the pipeline: nobody reads the output any more.
+                        return Err(embedvault::Error::Output);
                     }
                 }
             }
-            Item::Skipped(path, why) => {
+            Outcome::Skipped(msg) => {
                 skipped += 1;
-                eprintln!("embedvault: skipped {}: {why}", path.display());
+                eprintln!("embedvault: skipped {msg}");
             }
-            Item::Failed(e) => {
+            Outcome::Failed(msg) => {
                 failed += 1;
-                eprintln!("embedvault: error: {e}");
+                eprintln!("embedvault: error: {msg}");
             }
         }
+        Ok(())
+    };
+    let _ = embedvault::archive::pipeline(&paths, opts, a.threads, work, sink);
+    if let Some(e) = write_error {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            return EXIT_OK;
+        }
+        eprintln!("embedvault: cannot write output: {e}");
+        return EXIT_FATAL;
     }
     if let Err(e) = out.finish()
         && e.kind() != std::io::ErrorKind::BrokenPipe

@@ -228,7 +228,7 @@ pub fn parse_post_url(s: &str) -> Option<PostRef> {
 
 fn parse_post_url_depth(s: &str, depth: usize) -> Option<PostRef> {
     let s = s.trim();
-    if s.len() > 4096 {
+    if s.len() > 4096 || !may_name_a_post(s) {
         return None;
     }
     if let Some(r) = DETECTORS.iter().find_map(|d| (d.parse_url)(s)) {
@@ -288,6 +288,17 @@ fn unescape_markdown(p: &mut Post) {
             *v = un(v);
         }
     }
+}
+
+/// Whether `s` holds any platform marker (a host word, `/@`, `at://`): a cheap test that spares
+/// most attribute values and links the full URL parse of every platform.
+fn may_name_a_post(s: &str) -> bool {
+    let pf = &*PREFILTER;
+    let hit = match &pf.packed {
+        Some(searcher) => searcher.find(s).is_some(),
+        None => pf.fallback.is_match(s),
+    };
+    hit || s.contains("/@") || s.starts_with("at://")
 }
 
 /// Markers of the shared forms (`forms.rs`): elements that carry embeds for any platform, and
@@ -400,13 +411,18 @@ pub fn prefilter(text: &str) -> (Vec<bool>, Hits) {
             }
         }
     }
+    // One pass for both short markers: every `@`, kept when `(` or `/` comes before it.
     let first_short = pf.patterns.len() - SHORT_MARKERS.len();
+    let b = text.as_bytes();
     let mut short = false;
-    for (k, m) in SHORT_MARKERS.iter().enumerate() {
-        for p in memchr::memmem::find_iter(text.as_bytes(), m.as_bytes()) {
-            record(p, first_short + k);
-            short = true;
-        }
+    for p in memchr::memchr_iter(b'@', b) {
+        let k = match p.checked_sub(1).map(|q| b[q]) {
+            Some(b'(') => 0,
+            Some(b'/') => 1,
+            _ => continue,
+        };
+        record(p - 1, first_short + k);
+        short = true;
     }
     if short {
         at.sort_unstable();
@@ -483,10 +499,33 @@ pub struct Page<'a> {
     pub depth: usize,
 }
 
-static OPAQUE_OPEN: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
-        .build(["<!--", "<script", "<style", "<textarea"])
+/// Openers of opaque regions, in the spellings pages use (a packed searcher has no case
+/// folding, so upper- and title-case forms are listed); pattern `i` maps to `OPAQUE_KIND[i]`.
+const OPAQUE_PATTERNS: &[&str] = &[
+    "<!--",
+    "<script",
+    "<SCRIPT",
+    "<Script",
+    "<style",
+    "<STYLE",
+    "<textarea",
+    "<TEXTAREA",
+];
+const OPAQUE_KIND: &[usize] = &[0, 1, 1, 1, 2, 2, 3, 3];
+
+static OPAQUE_OPEN: LazyLock<aho_corasick::packed::Searcher> = LazyLock::new(|| {
+    aho_corasick::packed::Config::new()
+        .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
+        .builder()
+        .extend(OPAQUE_PATTERNS)
+        .build()
+        .or_else(|| {
+            aho_corasick::packed::Config::new()
+                .only_rabin_karp(true)
+                .builder()
+                .extend(OPAQUE_PATTERNS)
+                .build()
+        })
         .expect("static patterns build")
 });
 
@@ -666,7 +705,7 @@ fn opaque_regions(text: &str) -> Vec<Range<usize>> {
             break;
         };
         let start = pos + m.start();
-        let (region_start, end) = match m.pattern().as_usize() {
+        let (region_start, end) = match OPAQUE_KIND[m.pattern().as_usize()] {
             0 => (
                 start,
                 memchr::memmem::find(&b[start + 4..], b"-->")

@@ -14,8 +14,10 @@ use crate::error::{Error, Result};
 pub mod gzip;
 pub mod walk;
 
-/// The default cap on one input's size (after decompression): 512 MiB.
-pub const DEFAULT_MAX_INPUT: u64 = 512 * 1024 * 1024;
+/// The default cap on one input's size (after decompression): 128 MiB. Larger inputs are
+/// skipped with a note (raise the cap with `--max-input` to read them); the cap bounds the
+/// memory one input can take (its bytes and its decoded text).
+pub const DEFAULT_MAX_INPUT: u64 = 128 * 1024 * 1024;
 
 /// Where an input came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,11 +78,26 @@ impl Default for Options {
 
 /// Expands the given paths (`-` is standard input) into a deterministic sequence of items.
 pub fn discover(paths: &[PathBuf], opts: Options) -> impl Iterator<Item = Item> + '_ {
-    walk::expand(paths).map(move |r| match r {
-        Err(e) => Item::Failed(e),
-        Ok(None) => read_stdin(opts),
-        Ok(Some(p)) => read_path(&p, opts),
+    walk::expand(paths).map(move |r| {
+        let item = match r {
+            Err(e) => Item::Failed(e),
+            Ok(None) => read_stdin(opts),
+            Ok(Some(p)) => read_path(&p, opts),
+        };
+        over_cap_is_a_skip(item)
     })
+}
+
+/// An input over the size cap is not a failure of the input: it is skipped with a note that
+/// says how to read it.
+fn over_cap_is_a_skip(item: Item) -> Item {
+    match item {
+        Item::Failed(Error::TooLarge { path, size, cap }) => Item::Skipped(
+            path,
+            format!("{size} bytes is over the {cap}-byte input cap (raise it with --max-input)"),
+        ),
+        other => other,
+    }
 }
 
 fn read_stdin(opts: Options) -> Item {

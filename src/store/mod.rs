@@ -291,38 +291,35 @@ fn write_input(
         counts.inputs_with_posts += 1;
     }
     let existing: Option<i64> = tx
-        .query_row(
-            "SELECT id FROM sources WHERE input_key = ?1 AND sha256 = ?2",
-            params![p.input_key, s.sha256],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT id FROM sources WHERE input_key = ?1 AND sha256 = ?2")?
+        .query_row(params![p.input_key, s.sha256], |r| r.get(0))
         .optional()?;
     let source = match existing {
         Some(id) => {
-            tx.execute(
+            tx.prepare_cached(
                 "UPDATE sources SET last_archived = ?2, url = coalesce(url, ?3) WHERE id = ?1",
-                params![id, at, s.url],
-            )?;
+            )?
+            .execute(params![id, at, s.url])?;
             id
         }
         None => {
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO sources (input_key, path, url, sha256, size, gzip, charset,
                  charset_rule, first_archived, last_archived, first_run)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)",
-                params![
-                    p.input_key,
-                    p.path,
-                    s.url,
-                    s.sha256,
-                    s.size as i64,
-                    p.gzip,
-                    s.charset,
-                    s.charset_rule,
-                    at,
-                    run
-                ],
-            )?;
+            )?
+            .execute(params![
+                p.input_key,
+                p.path,
+                s.url,
+                s.sha256,
+                s.size as i64,
+                p.gzip,
+                s.charset,
+                s.charset_rule,
+                at,
+                run
+            ])?;
             counts.sources_new += 1;
             tx.last_insert_rowid()
         }
@@ -335,11 +332,13 @@ fn write_input(
             counts.posts_known += 1;
         }
         let record = serde_json::to_string(post).unwrap_or_else(|_| "{}".into());
-        let n = tx.execute(
-            "INSERT OR IGNORE INTO sightings (post, source, run, kind, form, detector, version,
+        let n = tx
+            .prepare_cached(
+                "INSERT OR IGNORE INTO sightings (post, source, run, kind, form, detector, version,
              start, \"end\", line, fragment, fragment_truncated, record, conflicts, archived_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-            params![
+            )?
+            .execute(params![
                 row,
                 source,
                 run,
@@ -355,8 +354,7 @@ fn write_input(
                 record,
                 Value::Object(conflicts).to_string(),
                 at
-            ],
-        )?;
+            ])?;
         counts.sightings_new += n as u64;
     }
     Ok(())
@@ -423,12 +421,9 @@ fn upsert_post(
     let identity = p.identity();
     let sig = sig_key(p);
     let by_identity = |tx: &Transaction<'_>| -> rusqlite::Result<Option<i64>> {
-        tx.query_row(
-            "SELECT id FROM posts WHERE identity = ?1",
-            [&identity],
-            |r| r.get(0),
-        )
-        .optional()
+        tx.prepare_cached("SELECT id FROM posts WHERE identity = ?1")?
+            .query_row([&identity], |r| r.get(0))
+            .optional()
     };
     let found = if p.post_id.is_some() {
         match by_identity(tx)? {
@@ -436,12 +431,11 @@ fn upsert_post(
             // An ID-less copy archived earlier becomes this post.
             None => match &sig {
                 Some(k) => tx
-                    .query_row(
+                    .prepare_cached(
                         "SELECT id FROM posts WHERE sig_key = ?1 AND post_id IS NULL
                          ORDER BY id LIMIT 1",
-                        [k],
-                        |r| r.get(0),
-                    )
+                    )?
+                    .query_row([k], |r| r.get(0))
                     .optional()?,
                 None => None,
             },
@@ -449,45 +443,44 @@ fn upsert_post(
     } else {
         match &sig {
             Some(k) => tx
-                .query_row(
+                .prepare_cached(
                     "SELECT id FROM posts WHERE sig_key = ?1 ORDER BY post_id IS NULL, id LIMIT 1",
-                    [k],
-                    |r| r.get(0),
-                )
+                )?
+                .query_row([k], |r| r.get(0))
                 .optional()?,
             None => by_identity(tx)?,
         }
     };
     let Some(row) = found else {
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO posts (identity, sig_key, platform, kind, form, post_id, url, handle,
              display_name, date_text, date, created_at, lang, text, media, links, notes,
              detector, first_seen, last_seen, quoted_url)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
              ?18, ?19, ?19, ?20)",
-            params![
-                identity,
-                sig,
-                p.platform.as_str(),
-                p.kind.as_str(),
-                p.form.as_str(),
-                p.post_id,
-                p.url,
-                p.handle,
-                p.display_name,
-                p.date_text,
-                p.date,
-                p.created_at,
-                p.lang,
-                p.text,
-                json_list(&p.media),
-                json_list(&p.links),
-                json_list(&p.notes),
-                p.detector,
-                at,
-                p.quoted_url
-            ],
-        )?;
+        )?
+        .execute(params![
+            identity,
+            sig,
+            p.platform.as_str(),
+            p.kind.as_str(),
+            p.form.as_str(),
+            p.post_id,
+            p.url,
+            p.handle,
+            p.display_name,
+            p.date_text,
+            p.date,
+            p.created_at,
+            p.lang,
+            p.text,
+            json_list(&p.media),
+            json_list(&p.links),
+            json_list(&p.notes),
+            p.detector,
+            at,
+            p.quoted_url
+        ])?;
         return Ok((tx.last_insert_rowid(), true, Map::new()));
     };
 
@@ -499,10 +492,8 @@ fn upsert_post(
         String,
         String,
         String,
-    ) = tx.query_row(
-        "SELECT kind, post_id, url, handle, display_name, date_text, date, created_at, lang, text,
-         media, links, notes FROM posts WHERE id = ?1",
-        [row],
+    ) = tx.prepare_cached("SELECT kind, post_id, url, handle, display_name, date_text, date, created_at, lang, text,
+         media, links, notes FROM posts WHERE id = ?1")?.query_row([row],
         |r| {
             let mut stored = Vec::with_capacity(FIELDS.len());
             for i in 0..FIELDS.len() {
@@ -565,13 +556,11 @@ fn upsert_post(
         // Column names come from the fixed lists above, never from input.
         let sql = format!("UPDATE posts SET {name} = ?2 WHERE id = ?1");
         let v = v.as_str().unwrap_or_default();
-        tx.execute(&sql, params![row, v])?;
+        tx.prepare_cached(&sql)?.execute(params![row, v])?;
     }
     // Keep the join key current once the merged post has everything it needs.
-    tx.execute(
-        "UPDATE posts SET sig_key = coalesce(sig_key, ?2) WHERE id = ?1",
-        params![row, sig],
-    )?;
+    tx.prepare_cached("UPDATE posts SET sig_key = coalesce(sig_key, ?2) WHERE id = ?1")?
+        .execute(params![row, sig])?;
     Ok((row, false, conflicts))
 }
 
