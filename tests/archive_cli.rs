@@ -314,3 +314,62 @@ fn archive_exit_codes_and_env_database() {
     );
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn archive_content_does_not_depend_on_the_thread_count() {
+    let dump = |threads: &str| {
+        let db = temp_dir(&format!("cli-threads-{threads}")).join("t.db");
+        let db = db.to_str().expect("utf-8 path").to_string();
+        let out = run(
+            &["archive", "samples", "--db", &db, "--threads", threads],
+            None,
+        );
+        assert_eq!(out.status.code(), Some(0));
+        let out = run(
+            &["query", "--db", &db, "--kind", "all", "--format", "jsonl"],
+            None,
+        );
+        // Everything but the wall-clock times of the run.
+        json_lines(&out.stdout)
+            .into_iter()
+            .map(|mut r| {
+                for s in r["sightings"].as_array_mut().into_iter().flatten() {
+                    s["archived_at"] = serde_json::Value::Null;
+                }
+                r.to_string()
+            })
+            .collect::<Vec<_>>()
+    };
+    let one = dump("1");
+    assert!(one.len() > 100);
+    assert_eq!(one, dump("4"));
+    // Scan output order is the input order whatever the thread count.
+    let a = run(&["scan", "samples", "--threads", "1"], None);
+    let b = run(&["scan", "samples", "--threads", "3"], None);
+    assert_eq!(a.stdout, b.stdout);
+}
+
+#[test]
+fn an_input_over_the_size_cap_is_skipped_with_a_note() {
+    let dir = temp_dir("cli-cap");
+    let big = dir.join("big.html");
+    let page = std::fs::read_to_string(root().join("samples/twitter/blockquote-modern.html"))
+        .expect("sample");
+    std::fs::write(&big, page.repeat(3)).expect("write");
+    let db = dir.join("c.db");
+    let (db, big) = (db.to_str().expect("utf-8"), big.to_str().expect("utf-8"));
+    let out = run(
+        &["archive", SEED, big, "--db", db, "--max-input", "5000"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("skipped") && err.contains("big.html") && err.contains("5000-byte input cap"),
+        "{err}"
+    );
+    assert!(
+        err.contains("1 input(s) seen") && err.contains("1 skipped"),
+        "{err}"
+    );
+}

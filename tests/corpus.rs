@@ -111,6 +111,16 @@ fn corpus_scores_stay_above_the_floors_on_every_platform() {
             assert!(f >= *ff, "{platform} fields {f} below {ff}");
         }
     }
+    // The fast path and the whole-document path agree on every corpus file.
+    for dir in ["html", "markdown", "text"] {
+        for e in std::fs::read_dir(corpus.join(dir)).expect("corpus dir") {
+            let path = e.expect("entry").path();
+            let item = embedvault::discover::read_path(&path, Default::default());
+            if let embedvault::discover::Item::Input(input) = item {
+                crate::support::assert_paths_agree(&input, &path);
+            }
+        }
+    }
     // The flattened text form on its own, since it is the form no other tool reads.
     let (r, p, f, _) = score(&corpus, &found, &["--forms", "text"]);
     assert!(r >= 1.0 && p >= 1.0 && f >= 0.99, "text form {r} {p} {f}");

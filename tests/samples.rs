@@ -271,3 +271,33 @@ fn dashless_flattening_keeps_signature_and_adjacent_media() {
     );
     assert_eq!(posts[0].media, ["pic.twitter.com/5gEMcjQTbX"]);
 }
+
+/// The fast path (prefilter hits, fragment-local search) and the whole-document path find the
+/// same posts with the same fields and spans in every sample.
+#[test]
+fn fast_and_whole_document_paths_agree_on_every_sample() {
+    let mut files = 0;
+    for entry in walk(&root().join("samples")) {
+        let item = embedvault::discover::read_path(&entry, Default::default());
+        let embedvault::discover::Item::Input(input) = item else {
+            continue;
+        };
+        crate::support::assert_paths_agree(&input, &entry);
+        files += 1;
+    }
+    assert!(files >= 80, "only {files} samples");
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).expect("dir") {
+        let p = e.expect("entry").path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}

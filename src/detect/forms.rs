@@ -170,7 +170,7 @@ fn element(page: &Page<'_>, tag: &Tag, name: &str) -> Option<Vec<Post>> {
         if v.len() > 2 && (v.contains("<iframe") || v.contains("<blockquote")) {
             // Entity-escaped embed code in an attribute: read it as markup.
             let sp = span();
-            let nested: Vec<Post> = detect_depth(v, DocKind::Html, page.depth + 1)
+            let nested: Vec<Post> = detect_depth(v, DocKind::Html, page.depth + 1, page.exhaustive)
                 .into_iter()
                 .filter(|p| p.kind == Kind::Embed)
                 .map(|mut p| {
@@ -355,7 +355,7 @@ fn scripts(page: &Page<'_>) -> Vec<Post> {
     for r in page.opaque().to_vec() {
         // Only regions the prefilter saw embed code in.
         let i = code.partition_point(|&p| p < r.start);
-        if code.get(i).is_none_or(|&p| p >= r.end) {
+        if !page.exhaustive && code.get(i).is_none_or(|&p| p >= r.end) {
             continue;
         }
         let body = &html[r.clone()];
@@ -369,7 +369,7 @@ fn scripts(page: &Page<'_>) -> Vec<Post> {
             // The whole element, `<textarea …>` to `</textarea>`.
             let end =
                 memchr::memchr(b'>', &html.as_bytes()[r.end..]).map_or(r.end, |p| r.end + p + 1);
-            for mut p in detect_depth(&decoded, DocKind::Html, page.depth + 1) {
+            for mut p in detect_depth(&decoded, DocKind::Html, page.depth + 1, page.exhaustive) {
                 if p.kind == Kind::Embed {
                     p.form = Form::DataAttr;
                     p.span = lt..end;
@@ -400,7 +400,7 @@ fn scripts(page: &Page<'_>) -> Vec<Post> {
             } else {
                 decoded
             };
-            let found = detect_depth(&decoded, DocKind::Html, page.depth + 1);
+            let found = detect_depth(&decoded, DocKind::Html, page.depth + 1, page.exhaustive);
             if found.iter().all(|p| p.kind != Kind::Embed) {
                 continue;
             }
@@ -521,10 +521,19 @@ fn html_links(page: &Page<'_>) -> Vec<Post> {
             tag.range.start..end,
         ));
     }
-    // Bare URLs in the text (not inside a tag): embeds when alone in their block.
+    // Bare URLs in the text (not inside a tag): embeds when alone in their block. The prefilter's
+    // hits say where to look; the whole-document path looks at every text run.
     let b = html.as_bytes();
+    let candidates: Vec<usize> = if page.exhaustive {
+        dom::Scanner::new(html, 0).map(|t| t.range.end).collect()
+    } else {
+        page.hits.at.iter().map(|(p, _)| *p).collect()
+    };
     let mut last_end = 0;
-    for pos in page.hits.at.iter().map(|(p, _)| *p) {
+    for pos in candidates {
+        if pos >= b.len() || b[pos] == b'<' {
+            continue;
+        }
         if pos < last_end || page.is_claimed(pos) || page.is_opaque(pos) {
             continue;
         }
@@ -582,7 +591,16 @@ fn text_links(page: &Page<'_>) -> Vec<Post> {
     let b = t.as_bytes();
     let mut out = Vec::new();
     let mut last_end = 0;
-    for pos in page.hits.at.iter().map(|(p, _)| *p) {
+    let candidates: Vec<usize> = if page.exhaustive {
+        let mut c: Vec<usize> = memchr::memmem::find_iter(b, b"://")
+            .chain(memchr::memmem::find_iter(b, b"www."))
+            .collect();
+        c.sort_unstable();
+        c
+    } else {
+        page.hits.at.iter().map(|(p, _)| *p).collect()
+    };
+    for pos in candidates {
         if pos < last_end || page.is_claimed(pos) {
             continue;
         }

@@ -432,18 +432,30 @@ pub fn prefilter(text: &str) -> (Vec<bool>, Hits) {
 
 /// Finds every post in a decoded document, sorted by position.
 pub fn detect(text: &str, kind: DocKind) -> Vec<Post> {
-    detect_depth(text, kind, 0)
+    detect_depth(text, kind, 0, false)
+}
+
+/// The whole-document path: every detector runs, every start tag and every text run of the
+/// document is examined, and text views are always built, whatever the prefilter saw. It finds
+/// exactly what [`detect`] finds (the tests check this on every sample and the whole corpus);
+/// it exists to prove that the prefilter and the fragment-local search lose nothing, and is
+/// several times slower.
+pub fn detect_exhaustive(text: &str, kind: DocKind) -> Vec<Post> {
+    detect_depth(text, kind, 0, true)
 }
 
 /// Detection at a nesting depth: depth 0 is the document; deeper levels are embed code found
 /// inside script strings or escaped attributes, where only markup forms are looked for.
-pub(crate) fn detect_depth(text: &str, kind: DocKind, depth: usize) -> Vec<Post> {
-    let (hits, marks) = prefilter(text);
-    if marks.at.is_empty() {
+pub(crate) fn detect_depth(text: &str, kind: DocKind, depth: usize, exhaustive: bool) -> Vec<Post> {
+    let (mut hits, marks) = prefilter(text);
+    if exhaustive {
+        hits = vec![true; DETECTORS.len()];
+    } else if marks.at.is_empty() {
         return Vec::new();
     }
     let mut page = Page::new(text, kind, marks);
     page.depth = depth;
+    page.exhaustive = exhaustive;
     let mut posts = Vec::new();
     for (d, hit) in DETECTORS.iter().zip(&hits) {
         if *hit {
@@ -497,6 +509,8 @@ pub struct Page<'a> {
     tags: OnceCell<Vec<dom::Tag>>,
     /// 0 for the document itself, more inside script strings and escaped markup.
     pub depth: usize,
+    /// The whole-document path: look everywhere, not only where the prefilter saw markers.
+    pub exhaustive: bool,
 }
 
 /// Openers of opaque regions, in the spellings pages use (a packed searcher has no case
@@ -540,6 +554,7 @@ impl<'a> Page<'a> {
             view: OnceCell::new(),
             hits,
             tags: OnceCell::new(),
+            exhaustive: false,
             depth: 0,
         }
     }
@@ -604,6 +619,11 @@ impl<'a> Page<'a> {
     /// opaque regions, in text order: the only tags the detectors look at.
     pub fn marked_tags(&self) -> &[dom::Tag] {
         self.tags.get_or_init(|| {
+            if self.exhaustive {
+                return dom::Scanner::new(self.text, 0)
+                    .filter(|t| t.kind == dom::TagKind::Start && !self.is_opaque(t.range.start))
+                    .collect();
+            }
             let mut out: Vec<dom::Tag> = Vec::new();
             for &(pos, _) in &self.hits.at {
                 if out.last().is_some_and(|t| t.range.contains(&pos)) || self.is_opaque(pos) {
@@ -644,9 +664,11 @@ impl<'a> Page<'a> {
 
     /// Whether a hit of one of `patterns` lies outside claimed spans and opaque regions.
     pub fn has_free_hit(&self, patterns: &[&str]) -> bool {
-        self.hits
-            .of(patterns)
-            .any(|p| !self.is_claimed(p) && !self.is_opaque(p))
+        self.exhaustive
+            || self
+                .hits
+                .of(patterns)
+                .any(|p| !self.is_claimed(p) && !self.is_opaque(p))
     }
 }
 

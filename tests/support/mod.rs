@@ -61,3 +61,29 @@ pub fn temp_dir(name: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).expect("temp dir");
     dir
 }
+
+/// Asserts that the fast and the whole-document detection paths agree on an input.
+pub fn assert_paths_agree(input: &embedvault::discover::Input, path: &Path) {
+    use embedvault::decode::{DocKind, Sniff};
+    let kind = if input.sniff == Sniff::Html {
+        DocKind::Html
+    } else {
+        DocKind::Text
+    };
+    let doc = embedvault::decode::decode(&input.bytes, kind);
+    let fast = embedvault::detect::detect(&doc.text, kind);
+    let whole = embedvault::detect::detect_exhaustive(&doc.text, kind);
+    let show = |posts: &[Post]| -> Vec<String> {
+        posts
+            .iter()
+            .map(|p| {
+                format!(
+                    "{:?} {}",
+                    p.span,
+                    serde_json::to_string(p).expect("serialises")
+                )
+            })
+            .collect()
+    };
+    assert_eq!(show(&fast), show(&whole), "{}", path.display());
+}
