@@ -176,7 +176,6 @@ fn sql_err(store: &Store, e: rusqlite::Error) -> Error {
 
 /// Posts matching `f`, newest first (by the ID's time, else the shown date), with sightings.
 pub fn query(store: &Store, f: &Filter) -> Result<Vec<StoredPost>> {
-    let conn = store.conn();
     let mut sql = format!("SELECT {POST_COLUMNS} FROM posts p WHERE 1 = 1");
     let mut args: Vec<SqlValue> = Vec::new();
     let mut arg = |sql: &mut String, clause: &str, v: String| {
@@ -225,16 +224,23 @@ pub fn query(store: &Store, f: &Filter) -> Result<Vec<StoredPost>> {
     if let Some(n) = f.limit {
         sql.push_str(&format!(" LIMIT {n}"));
     }
+    fetch(store, &sql, &args, false)
+}
+
+/// Runs a post query and attaches each post's sightings (with fragments and records when
+/// `full`).
+fn fetch(store: &Store, sql: &str, args: &[SqlValue], full: bool) -> Result<Vec<StoredPost>> {
+    let conn = store.conn();
+    let e = |err| sql_err(store, err);
     let mut posts = {
-        let mut stmt = conn.prepare(&sql).map_err(|e| sql_err(store, e))?;
+        let mut stmt = conn.prepare(sql).map_err(e)?;
         let rows = stmt
             .query_map(params_from_iter(args.iter()), post_from_row)
-            .map_err(|e| sql_err(store, e))?;
-        rows.collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(|e| sql_err(store, e))?
+            .map_err(e)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(e)?
     };
     for p in &mut posts {
-        attach_sightings(conn, p, false).map_err(|e| sql_err(store, e))?;
+        attach_sightings(conn, p, full).map_err(e)?;
     }
     Ok(posts)
 }
@@ -320,33 +326,26 @@ fn attach_sightings(conn: &Connection, p: &mut StoredPost, full: bool) -> rusqli
 /// The posts `key` names, with every sighting, its raw fragment and record: a post ID, a post
 /// URL (any form the detectors read), the canonical URL, or `#N` for the archive's row.
 pub fn show(store: &Store, key: &str) -> Result<Vec<StoredPost>> {
-    let conn = store.conn();
     let key = key.trim();
-    let mut sql = format!("SELECT {POST_COLUMNS} FROM posts p WHERE ");
-    let args: Vec<String>;
-    if let Some(n) = key.strip_prefix('#').and_then(|n| n.parse::<i64>().ok()) {
-        sql.push_str("p.id = ?1");
-        args = vec![n.to_string()];
-    } else if let Some(s) = crate::detect::twitter::parse_status_url(key) {
-        sql.push_str("(p.platform = 'twitter' AND p.post_id = ?1) OR p.url = ?2");
-        args = vec![s.id, key.to_string()];
+    let text = |v: &str| SqlValue::Text(v.to_string());
+    let (clause, args) = if let Some(n) = key.strip_prefix('#').and_then(|n| n.parse::<i64>().ok())
+    {
+        ("p.id = ?1", vec![SqlValue::Integer(n)])
+    } else if let Some(r) = crate::detect::parse_post_url(key) {
+        (
+            "(p.platform = ?1 AND p.post_id = ?2) OR p.url = ?3 OR p.url = ?4",
+            vec![
+                text(r.platform.as_str()),
+                text(&r.post_id),
+                text(&r.url),
+                text(key),
+            ],
+        )
     } else {
-        sql.push_str("p.post_id = ?1 OR p.url = ?1");
-        args = vec![key.to_string()];
-    }
-    sql.push_str(" ORDER BY p.id");
-    let mut posts = {
-        let mut stmt = conn.prepare(&sql).map_err(|e| sql_err(store, e))?;
-        let rows = stmt
-            .query_map(params_from_iter(args.iter()), post_from_row)
-            .map_err(|e| sql_err(store, e))?;
-        rows.collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(|e| sql_err(store, e))?
+        ("p.post_id = ?1 OR p.url = ?1", vec![text(key)])
     };
-    for p in &mut posts {
-        attach_sightings(conn, p, true).map_err(|e| sql_err(store, e))?;
-    }
-    Ok(posts)
+    let sql = format!("SELECT {POST_COLUMNS} FROM posts p WHERE {clause} ORDER BY p.id");
+    fetch(store, &sql, &args, true)
 }
 
 /// A count by some key.

@@ -211,6 +211,20 @@ fn every_platform_is_archived_and_queryable() {
     );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one post");
     assert_eq!(v["sightings"].as_array().map(Vec::len), Some(2));
+    // Any URL form of any platform's post finds it.
+    let out = run(
+        &[
+            "show",
+            "https://instagram.com/reel/C2F7253SaEu/?igsh=x",
+            "--db",
+            &db,
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    let w: serde_json::Value = serde_json::from_slice(&out.stdout).expect("the same post");
+    assert_eq!(w["post_id"], "C2F7253SaEu");
     // Bluesky posts are found by their at-URI, Mastodon posts carry user@host.
     let out = run(&["query", "--db", &db, "--platform", "mastodon"], None);
     assert!(
