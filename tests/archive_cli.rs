@@ -15,8 +15,8 @@ fn archived(name: &str) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("90 input(s) seen"), "{err}");
-    assert!(err.contains("posts 139 new, 3 already known"), "{err}");
+    assert!(err.contains("95 input(s) seen"), "{err}");
+    assert!(err.contains("posts 144 new, 3 already known"), "{err}");
     db
 }
 
@@ -66,7 +66,7 @@ fn query_filters_formats_and_order() {
         json_lines(&out.stdout)
     };
     let embeds = q(&[]);
-    assert_eq!(embeds.len(), 135);
+    assert_eq!(embeds.len(), 140);
     // Newest first.
     let days: Vec<String> = embeds
         .iter()
@@ -82,7 +82,7 @@ fn query_filters_formats_and_order() {
     sorted.sort_by(|a, b| b.cmp(a));
     assert_eq!(days, sorted);
     assert_eq!(q(&["--kind", "mention"]).len(), 4);
-    assert_eq!(q(&["--kind", "all"]).len(), 139);
+    assert_eq!(q(&["--kind", "all"]).len(), 144);
     assert_eq!(q(&["--platform", "twitter", "--limit", "5"]).len(), 5);
     let aug = q(&["--since", "2021-08-17", "--until", "2021-08-17"]);
     assert!(aug.len() >= 10 && aug.iter().all(|r| r["date"] == "2021-08-17"));
@@ -240,9 +240,9 @@ fn stats_sum_up_the_archive() {
     let out = run(&["stats", "--db", &db, "--format", "json"], None);
     assert_eq!(out.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    assert_eq!(v["posts"], 139);
-    assert_eq!(v["sightings"], 142);
-    assert_eq!(v["sources"], 90);
+    assert_eq!(v["posts"], 144);
+    assert_eq!(v["sightings"], 147);
+    assert_eq!(v["sources"], 95);
     assert_eq!(v["runs"], 1);
     assert_eq!(v["by_platform"][0]["key"], "twitter");
     assert_eq!(v["top_handles"][0]["key"], "brentonbakes");

@@ -4,6 +4,8 @@
 //! (`plugins/post.php?href=…`, `plugins/video.php`), `amp-facebook` and placeholders go through
 //! [`parse_url`].
 //!
+//! Flattened text: `<excerpt> Posted by Name on Thursday, May 2, 2024` (no ID or handle).
+//!
 //! Not posts: Page plugins (`div.fb-page`, `plugins/page.php`, a parse-ignore blockquote citing
 //! a page URL), profile URLs. An opaque `pfbid…` ID is kept as it stands; a numeric ID from a
 //! `graph.facebook.com/<owner>/posts/<id>` cite is preferred when the markup gives both.
@@ -15,7 +17,7 @@ use super::{Page, PostRef, dates, urls};
 use crate::post::{Form, Kind, Platform, Post};
 
 /// Markers that send a page to this detector.
-pub const MARKERS: &[&str] = &["facebook", "fb-post", "fb-video", "fb-xfbml"];
+pub const MARKERS: &[&str] = &["facebook", "fb-post", "Posted by"];
 
 /// Reads a Facebook post, video or photo URL (plugin URLs are read through their `href`).
 pub fn parse_url(s: &str) -> Option<PostRef> {
@@ -217,4 +219,30 @@ fn profile_handle(href: &str) -> Option<String> {
         [h] if !h.contains('.') || h.len() > 4 => Some((*h).to_string()),
         _ => None,
     }
+}
+
+static FLAT_POSTED_BY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?m)\bPosted by ([^\n]{1,60}?) on ([^\n]{6,40})$").expect("valid regex")
+});
+
+/// Flattened embeds: `<excerpt> Posted by Harbour Bakery on Thursday, May 2, 2024`.
+pub fn text(page: &Page<'_>) -> Vec<Post> {
+    if !page.has_free_hit(&["Posted by"]) {
+        return Vec::new();
+    }
+    super::text::view_posts(page, &FLAT_POSTED_BY, |c, t| {
+        let all = c.get(0)?;
+        let date_text = c[2].trim();
+        let date = dates::parse_date(date_text)?;
+        let mut post = Post::new(Platform::Facebook, Kind::Embed, Form::Text, "facebook/text");
+        post.display_name = Some(c[1].trim().to_string());
+        post.date_text = Some(date_text.to_string());
+        post.date = Some(date.to_string());
+        let mut start = all.start();
+        if let Some((body, at)) = super::text::text_before(t, all.start()) {
+            post.text = Some(body);
+            start = at;
+        }
+        Some((post, start..all.end()))
+    })
 }

@@ -18,7 +18,7 @@ use super::{Page, PostRef, dates, urls};
 use crate::post::{Form, Kind, Platform, Post};
 
 /// Markers that send a page to this detector.
-pub const MARKERS: &[&str] = &["instagr", "Instagram", "shared by", "posted by"];
+pub const MARKERS: &[&str] = &["instagr", "shared by", "posted by"];
 
 /// Reads an Instagram post URL.
 pub fn parse_url(s: &str) -> Option<PostRef> {

@@ -3,6 +3,9 @@
 //! instance. URLs of the form `https://<host>/@<user>/<id>[/embed]` are read on any host when
 //! the ID is long enough to be a modern status ID or the path ends in `/embed`.
 //!
+//! Flattened text: the blockquote's "Post by @user@host View on Mastodon" (and Threads' identical
+//! "Post by @user View on Threads", read here too since the two differ only in the last word).
+//!
 //! Status IDs are local to their server, so the host is part of the identity; `handle` is
 //! `user@host`. The ID encodes its time: `unix_ms = id >> 16`.
 
@@ -13,7 +16,7 @@ use super::{Page, PostRef, urls};
 use crate::post::{Form, Kind, Platform, Post};
 
 /// Markers that send a page to this detector.
-pub const MARKERS: &[&str] = &["mastodon", "/embed", "truthsocial", "/statuses"];
+pub const MARKERS: &[&str] = &["mastodon", "/embed", "/statuses", "View on"];
 
 /// Reads a status URL: `/@user/<id>`, `/@user/<id>/embed`, `/users/<user>/statuses/<id>`.
 pub fn parse_url(s: &str) -> Option<PostRef> {
@@ -106,4 +109,37 @@ pub fn markup(page: &mut Page<'_>) -> Vec<Post> {
         out.push(post);
     }
     out
+}
+
+static FLAT_POST_BY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"Post by @([A-Za-z0-9_.]{1,30})(?:@([A-Za-z0-9.\-]+\.[A-Za-z]{2,}))?\s*View on (Mastodon|Threads)",
+    )
+    .expect("valid regex")
+});
+
+/// Flattened blockquote embeds of Mastodon and Threads, which read alike:
+/// `Post by @user@host View on Mastodon`, `Post by @user View on Threads`.
+pub fn text(page: &Page<'_>) -> Vec<Post> {
+    if !page.has_free_hit(&["View on"]) {
+        return Vec::new();
+    }
+    super::text::view_posts(page, &FLAT_POST_BY, |c, _| {
+        let all = c.get(0)?;
+        let (platform, handle) = match (&c[3], c.get(2)) {
+            ("Mastodon", Some(host)) => {
+                (Platform::Mastodon, format!("{}@{}", &c[1], host.as_str()))
+            }
+            ("Mastodon", None) => (Platform::Mastodon, c[1].to_string()),
+            _ => (Platform::Threads, c[1].to_string()),
+        };
+        let det = if platform == Platform::Threads {
+            "threads/text"
+        } else {
+            "mastodon/text"
+        };
+        let mut post = Post::new(platform, Kind::Embed, Form::Text, det);
+        post.handle = Some(handle);
+        Some((post, all.range()))
+    })
 }

@@ -3,6 +3,8 @@
 //! embeds. Iframes (`embed.reddit.com/r/<sub>/comments/<id>/…`) and `amp-reddit` go through
 //! [`parse_url`].
 //!
+//! Flattened text: `Title by u/user in subreddit` on a line of its own.
+//!
 //! Identity is the base36 post ID, plus the comment ID for comments (`<post>/<comment>`);
 //! subreddit and slug are metadata. `data-card-created` is when the embed was made, not the post.
 
@@ -15,7 +17,7 @@ use super::{Page, PostRef, urls};
 use crate::post::{Form, Kind, Platform, Post};
 
 /// Markers that send a page to this detector.
-pub const MARKERS: &[&str] = &["reddit", "redd.it"];
+pub const MARKERS: &[&str] = &["reddit", "redd.it", "by u/"];
 
 /// Reads a Reddit post or comment URL.
 pub fn parse_url(s: &str) -> Option<PostRef> {
@@ -94,4 +96,24 @@ pub fn markup(page: &mut Page<'_>) -> Vec<Post> {
         out.push(post);
     }
     out
+}
+
+static FLAT_BY_USER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^[ \t]*([^\n]{3,300}?) by u/([A-Za-z0-9_-]{3,20}) in (?:r/)?([A-Za-z0-9_]{2,21})[ \t]*$")
+        .expect("valid regex")
+});
+
+/// Flattened embeds: `Night survey results by u/polar_desk in tidepools`, a line of its own.
+pub fn text(page: &Page<'_>) -> Vec<Post> {
+    if !page.has_free_hit(&["by u/"]) {
+        return Vec::new();
+    }
+    super::text::view_posts(page, &FLAT_BY_USER, |c, _| {
+        let all = c.get(0)?;
+        let mut post = Post::new(Platform::Reddit, Kind::Embed, Form::Text, "reddit/text");
+        post.text = Some(c[1].trim().to_string());
+        post.handle = Some(c[2].to_string());
+        let lead = all.as_str().len() - all.as_str().trim_start().len();
+        Some((post, all.start() + lead..all.end()))
+    })
 }

@@ -315,3 +315,44 @@ pub fn last_dash(s: &str) -> Option<Range<usize>> {
     }
     best
 }
+
+/// Flattened posts matched line by line in a page's text view: `make` turns a match into a post
+/// and the span (in view offsets) it covers; spans are mapped back to the page and matches that
+/// fall in spans already claimed are dropped.
+pub fn view_posts(
+    page: &super::Page<'_>,
+    re: &Regex,
+    mut make: impl FnMut(&regex::Captures<'_>, &str) -> Option<(crate::post::Post, Range<usize>)>,
+) -> Vec<crate::post::Post> {
+    let view = page.text_view();
+    let t = view.text.as_str();
+    let mut out = Vec::new();
+    for c in re.captures_iter(t) {
+        let Some((mut post, span)) = make(&c, t) else {
+            continue;
+        };
+        post.span = if page.is_html() {
+            view.page_span(span, page.text)
+        } else {
+            span
+        };
+        if page.is_claimed(post.span.start) {
+            continue;
+        }
+        out.push(post);
+    }
+    out
+}
+
+/// The paragraph text before `at` (after the previous blank line), trimmed, and where it starts.
+pub fn text_before(t: &str, at: usize) -> Option<(String, usize)> {
+    let start = paragraph_start(t, at, 0, false);
+    let body = t[start..at].trim();
+    if body.is_empty() || body.chars().count() > 5000 {
+        return None;
+    }
+    Some((
+        body.to_string(),
+        start + (t[start..].len() - t[start..].trim_start().len()),
+    ))
+}

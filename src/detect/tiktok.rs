@@ -3,6 +3,8 @@
 //! wraps the caption in `<p>`). Iframes (`/embed/v2/<id>`, `/embed/v3/<id>`, `/player/v1/<id>`),
 //! `amp-tiktok` and script copies go through [`parse_url`] and [`id_attr`].
 //!
+//! Flattened text: `@handle caption #tags ♬ original sound - Name` on a line of its own.
+//!
 //! Identity is the video ID; the handle in `cite` may be a placeholder (`@username`), so it is
 //! metadata only. Creator-profile embeds are not posts.
 
@@ -13,7 +15,7 @@ use super::{Page, PostRef, urls};
 use crate::post::{Form, Kind, Platform, Post};
 
 /// Markers that send a page to this detector.
-pub const MARKERS: &[&str] = &["tiktok"];
+pub const MARKERS: &[&str] = &["tiktok", "\u{266c} "];
 
 /// Reads a TikTok video URL.
 pub fn parse_url(s: &str) -> Option<PostRef> {
@@ -120,4 +122,27 @@ fn read_section(bq: ElementRef<'_>, post: &mut Post) {
     if !text.is_empty() {
         post.text = Some(text);
     }
+}
+
+static FLAT_SOUND: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?m)^[ \t]*@([A-Za-z0-9._]{2,24})[ \t]+([^\n\u{266c}]*?)[ \t]*\u{266c}[ \t]*([^\n]+?)[ \t]*$")
+        .expect("valid regex")
+});
+
+/// Flattened embeds: `@handle caption #tags ♬ original sound - Name`, a line of its own.
+pub fn text(page: &Page<'_>) -> Vec<Post> {
+    if !page.has_free_hit(&["\u{266c} "]) {
+        return Vec::new();
+    }
+    super::text::view_posts(page, &FLAT_SOUND, |c, _| {
+        let all = c.get(0)?;
+        let mut post = Post::new(Platform::Tiktok, Kind::Embed, Form::Text, "tiktok/text");
+        post.handle = Some(c[1].to_string());
+        let caption = c[2].trim();
+        if !caption.is_empty() {
+            post.text = Some(caption.to_string());
+        }
+        let lead = all.as_str().len() - all.as_str().trim_start().len();
+        Some((post, all.start() + lead..all.end()))
+    })
 }

@@ -10,7 +10,7 @@ use super::{Page, PostRef, urls};
 use crate::post::{Form, Kind, Platform, Post};
 
 /// Markers that send a page to this detector.
-pub const MARKERS: &[&str] = &["youtu", "YouTu"];
+pub const MARKERS: &[&str] = &["youtu"];
 
 /// Reads a YouTube video URL in any of its forms.
 pub fn parse_url(s: &str) -> Option<PostRef> {
