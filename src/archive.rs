@@ -195,12 +195,15 @@ where
     // Inputs in flight hold their whole bytes: few of them. Results are small (records and
     // capped fragments), so more of them may wait while the sink writes a batch; that keeps the
     // workers busy during database commits.
-    let (item_tx, item_rx) = crossbeam_channel::bounded::<(u64, Item)>(threads * 4);
+    // The walker only names inputs; workers read them (reading is a good part of the cost, so
+    // one reading thread would bound the whole run).
+    let (item_tx, item_rx) =
+        crossbeam_channel::bounded::<(u64, crate::Result<Option<PathBuf>>)>(threads * 4);
     let (done_tx, done_rx) = crossbeam_channel::bounded::<(u64, T)>(1024);
     std::thread::scope(|scope| -> Result<()> {
         scope.spawn(move || {
-            for (seq, item) in discover::discover(paths, opts).enumerate() {
-                if item_tx.send((seq as u64, item)).is_err() {
+            for (seq, entry) in discover::walk::expand(paths).enumerate() {
+                if item_tx.send((seq as u64, entry)).is_err() {
                     break;
                 }
             }
@@ -210,7 +213,8 @@ where
             let tx = done_tx.clone();
             let work = &work;
             scope.spawn(move || {
-                for (seq, item) in rx {
+                for (seq, entry) in rx {
+                    let item = discover::read(entry, opts);
                     if tx.send((seq, work(item))).is_err() {
                         break;
                     }

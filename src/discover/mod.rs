@@ -78,14 +78,18 @@ impl Default for Options {
 
 /// Expands the given paths (`-` is standard input) into a deterministic sequence of items.
 pub fn discover(paths: &[PathBuf], opts: Options) -> impl Iterator<Item = Item> + '_ {
-    walk::expand(paths).map(move |r| {
-        let item = match r {
-            Err(e) => Item::Failed(e),
-            Ok(None) => read_stdin(opts),
-            Ok(Some(p)) => read_path(&p, opts),
-        };
-        over_cap_is_a_skip(item)
-    })
+    walk::expand(paths).map(move |r| read(r, opts))
+}
+
+/// Reads one expanded path (see [`walk::expand`]: `Ok(None)` is standard input) into an item.
+/// Split from [`discover`] so that reading can happen on worker threads.
+pub fn read(r: Result<Option<PathBuf>>, opts: Options) -> Item {
+    let item = match r {
+        Err(e) => Item::Failed(e),
+        Ok(None) => read_stdin(opts),
+        Ok(Some(p)) => read_path(&p, opts),
+    };
+    over_cap_is_a_skip(item)
 }
 
 /// An input over the size cap is not a failure of the input: it is skipped with a note that
