@@ -89,7 +89,7 @@ pub fn markup(page: &mut Page<'_>) -> Vec<Post> {
     let tags = page.start_tags_with_class(&["bluesky-embed"]);
     let mut out = Vec::new();
     for (tag, span) in dom::located(tags, html, &["blockquote", "div"]) {
-        let frag = dom::parse_fragment(&html[span.clone()]);
+        let frag = dom::parse_fragment(page.fragment(span.clone()));
         let Some(bq) = dom::first_element(&frag, tag.name(html)) else {
             continue;
         };

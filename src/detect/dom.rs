@@ -18,7 +18,7 @@ use std::ops::Range;
 use scraper::{ElementRef, Html, Node};
 
 /// The longest span an element may take when its end tag is missing.
-pub const MAX_UNCLOSED: usize = 64 * 1024;
+pub const MAX_UNCLOSED: usize = 32 * 1024;
 
 /// What kind of markup token a [`Tag`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

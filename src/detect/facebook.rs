@@ -107,7 +107,7 @@ pub fn markup(page: &mut Page<'_>) -> Vec<Post> {
         {
             continue;
         }
-        let frag = dom::parse_fragment(&html[span.clone()]);
+        let frag = dom::parse_fragment(page.fragment(span.clone()));
         let Some(el) = dom::first_element(&frag, tag.name(html)) else {
             continue;
         };

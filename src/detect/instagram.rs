@@ -91,7 +91,7 @@ fn cards(page: &Page<'_>) -> Vec<Post> {
         html,
         &["div"],
     ) {
-        let frag = dom::parse_fragment(&html[span.clone()]);
+        let frag = dom::parse_fragment(page.fragment(span.clone()));
         let Some(card) = dom::first_element(&frag, "div") else {
             continue;
         };
@@ -118,7 +118,7 @@ fn blockquotes(page: &Page<'_>) -> Vec<Post> {
     let mut out = Vec::new();
     // Only blockquotes: themes also use the class on layout `div`s.
     for (tag, span) in dom::located(tags, html, &["blockquote"]) {
-        let frag = dom::parse_fragment(&html[span.clone()]);
+        let frag = dom::parse_fragment(page.fragment(span.clone()));
         let Some(bq) = dom::first_element(&frag, tag.name(html)) else {
             continue;
         };

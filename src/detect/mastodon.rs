@@ -81,7 +81,7 @@ pub fn markup(page: &mut Page<'_>) -> Vec<Post> {
             .iter()
             .filter_map(|a| tag.attr(html, a).map(|v| v.into_owned()))
             .collect();
-        let frag = dom::parse_fragment(&html[span.clone()]);
+        let frag = dom::parse_fragment(page.fragment(span.clone()));
         let el = dom::first_element(&frag, tag.name(html));
         if let Some(el) = el {
             urls_to_try.extend(dom::links(el).into_iter().map(|(h, _)| h));

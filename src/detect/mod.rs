@@ -511,7 +511,12 @@ pub struct Page<'a> {
     pub depth: usize,
     /// The whole-document path: look everywhere, not only where the prefilter saw markers.
     pub exhaustive: bool,
+    /// Bytes of fragments parsed so far (see [`Page::fragment`]).
+    parsed: std::cell::Cell<usize>,
 }
+
+/// Fragments past the parse budget are cut to this many bytes.
+const CLIPPED_FRAGMENT: usize = 2048;
 
 /// Openers of opaque regions, in the spellings pages use (a packed searcher has no case
 /// folding, so upper- and title-case forms are listed); pattern `i` maps to `OPAQUE_KIND[i]`.
@@ -555,6 +560,7 @@ impl<'a> Page<'a> {
             hits,
             tags: OnceCell::new(),
             exhaustive: false,
+            parsed: std::cell::Cell::new(0),
             depth: 0,
         }
     }
@@ -562,6 +568,22 @@ impl<'a> Page<'a> {
     /// Whether the document is HTML (otherwise it is text, possibly carrying raw embed HTML).
     pub fn is_html(&self) -> bool {
         self.kind == DocKind::Html
+    }
+
+    /// The text of a located element, to be parsed. Fragments of one page may overlap (nested
+    /// or unclosed embeds), so the bytes parsed are budgeted: past twice the page's size (and at
+    /// least 256 KiB), each further fragment is cut to its first 2 KiB. Real pages stay far below
+    /// the budget; a page of thousands of unclosed embeds stays linear instead of quadratic.
+    pub fn fragment(&self, span: Range<usize>) -> &'a str {
+        let budget = (2 * self.text.len()).max(256 * 1024);
+        let used = self.parsed.get();
+        let end = if used > budget {
+            dom::floor_char_boundary(self.text, (span.start + CLIPPED_FRAGMENT).min(span.end))
+        } else {
+            span.end
+        };
+        self.parsed.set(used + (end - span.start));
+        &self.text[span.start..end.max(span.start)]
     }
 
     /// Marks a span as an embed, so later detectors leave its inside alone.

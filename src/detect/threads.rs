@@ -45,7 +45,7 @@ pub fn markup(page: &mut Page<'_>) -> Vec<Post> {
             .map(|u| u.into_owned())
             .into_iter()
             .collect();
-        let frag = dom::parse_fragment(&html[span.clone()]);
+        let frag = dom::parse_fragment(page.fragment(span.clone()));
         if let Some(el) = dom::first_element(&frag, tag.name(html)) {
             candidates.extend(dom::links(el).into_iter().map(|(h, _)| h));
         }

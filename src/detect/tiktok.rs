@@ -72,7 +72,7 @@ pub fn markup(page: &mut Page<'_>) -> Vec<Post> {
                 .and_then(|v| video(v.trim(), None))
         });
         let Some(r) = r else { continue };
-        let frag = dom::parse_fragment(&html[span.clone()]);
+        let frag = dom::parse_fragment(page.fragment(span.clone()));
         let Some(bq) = dom::first_element(&frag, "blockquote") else {
             continue;
         };

@@ -173,7 +173,7 @@ fn cards(page: &Page<'_>) -> Vec<Post> {
         html,
         &["div"],
     ) {
-        let inner = &html[span.clone()];
+        let inner = page.fragment(span.clone());
         let frag = dom::parse_fragment(inner);
         let Some(card) = dom::first_element(&frag, "div") else {
             continue;
@@ -339,7 +339,7 @@ fn blockquotes(page: &Page<'_>) -> Vec<Post> {
         }
         let end = dom::element_end(html, &tag);
         let span = tag.range.start..end;
-        if let Some(post) = read_blockquote(&html[span.clone()], &tag, html) {
+        if let Some(post) = read_blockquote(page.fragment(span.clone()), &tag, html) {
             out.push(Post { span, ..post });
         }
     }
