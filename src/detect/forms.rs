@@ -25,10 +25,9 @@ const NOT_EMBEDS: &[&str] = &[
 ];
 
 /// Finds iframes, objects, AMP components, placeholders and escaped or scripted embed code.
-pub fn markup(page: &mut Page<'_>, found: &[Post]) -> Vec<Post> {
+pub fn markup(page: &mut Page<'_>) -> Vec<Post> {
     let html = page.text;
     let mut out: Vec<Post> = Vec::new();
-    let _ = found;
     // Only tags holding a marker can carry an embed; the prefilter located them.
     for tag in page.marked_tags().to_vec() {
         if page.is_claimed(tag.range.start) {

@@ -466,7 +466,7 @@ pub(crate) fn detect_depth(text: &str, kind: DocKind, depth: usize, exhaustive: 
             posts.extend(found);
         }
     }
-    let found = forms::markup(&mut page, &posts);
+    let found = forms::markup(&mut page);
     posts.extend(found);
     if depth == 0 {
         for (d, hit) in DETECTORS.iter().zip(&hits) {

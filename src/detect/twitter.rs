@@ -168,7 +168,7 @@ pub fn markup(page: &mut Page<'_>) -> Vec<Post> {
 fn cards(page: &Page<'_>) -> Vec<Post> {
     let html = page.text;
     let mut out = Vec::new();
-    for (tag, span) in dom::located(
+    for (_, span) in dom::located(
         page.start_tags_with_class(&["subbuzz-tweet"]),
         html,
         &["div"],
@@ -227,7 +227,6 @@ fn cards(page: &Page<'_>) -> Vec<Post> {
         post.post_id = Some(st.id);
         fill_time(&mut post, None);
         post.span = span;
-        let _ = tag;
         out.push(post);
     }
     out
