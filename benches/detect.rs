@@ -1,13 +1,12 @@
-//! Detection speed on representative pages: the prefilter alone (GB/s), detection per page,
-//! and a whole input scan (charset decoding, SHA-256, detection, provenance). Throughput is in
-//! bytes of input. Pages are built from the bundled samples, padded with article prose to the
-//! size of a saved news page.
+//! Scanning speed on representative pages through the public API: a whole input scan (charset
+//! decoding, SHA-256, prefilter, detection, provenance) on the fast path and on the
+//! whole-document path, side by side. Throughput is in bytes of input. Pages are built from the
+//! bundled samples, padded with article prose to the size of a saved news page.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 
-use embedvault::decode::{DocKind, Sniff};
-use embedvault::discover::{Input, Origin};
+use embedvault::{DocKind, ScanOptions};
 
 const PROSE: &str = "<p>The council said the works would continue through the winter, with \
     further closures expected on the eastern approach. Residents were asked to follow the \
@@ -49,43 +48,31 @@ fn benches(c: &mut Criterion) {
         ("instagram", page("instagram/blockquote-v14.html", 100_000)),
         ("no-embed", page("negative/buttons.html", 100_000)),
     ];
+    let html = |exhaustive| ScanOptions {
+        kind: Some(DocKind::Html),
+        exhaustive,
+        ..ScanOptions::default()
+    };
 
-    let mut g = c.benchmark_group("prefilter");
-    let big: String = pages
-        .iter()
-        .map(|(_, p)| p.as_str())
-        .collect::<Vec<_>>()
-        .join("\n")
-        .repeat(3);
-    g.throughput(Throughput::Bytes(big.len() as u64));
-    g.bench_function("1.2MB mixed", |b| {
-        b.iter(|| embedvault::detect::prefilter(black_box(&big)))
-    });
-    g.finish();
-
-    let mut g = c.benchmark_group("detect");
+    // A whole input: charset decoding, SHA-256, prefilter, detection and provenance.
+    let mut g = c.benchmark_group("scan");
     for (name, p) in &pages {
         g.throughput(Throughput::Bytes(p.len() as u64));
+        let opts = html(false);
         g.bench_function(*name, |b| {
-            b.iter(|| embedvault::detect::detect(black_box(p), DocKind::Html))
+            b.iter(|| embedvault::scan(black_box(p.as_bytes()), &opts))
         });
     }
     g.finish();
 
-    let mut g = c.benchmark_group("scan");
+    // The same inputs on the whole-document path (every tag and text run, no prefilter): the
+    // ratio to `scan` is what the prefilter and fragment-local parsing save.
+    let mut g = c.benchmark_group("scan-exhaustive");
     for (name, p) in &pages {
-        let input = Input {
-            bytes: p.as_bytes().to_vec(),
-            origin: Origin {
-                path: Some("page.html".into()),
-                name: Some("page.html".into()),
-                gzip: false,
-            },
-            sniff: Sniff::Html,
-        };
         g.throughput(Throughput::Bytes(p.len() as u64));
+        let opts = html(true);
         g.bench_function(*name, |b| {
-            b.iter(|| embedvault::scan::scan(black_box(&input)))
+            b.iter(|| embedvault::scan(black_box(p.as_bytes()), &opts))
         });
     }
     g.finish();

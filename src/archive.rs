@@ -1,39 +1,52 @@
-//! Archiving: discover → decode → detect → store, for any number of inputs.
+//! The archive as a whole: [`Archive`] opens a database and runs discover → scan → store over
+//! any number of inputs, and answers queries through the read side.
 //!
-//! A bad input (missing, unreadable, corrupt gzip, too large) is counted, recorded in the
-//! `failures` table and reported, never fatal; only the database itself failing stops a run.
-//! Inputs are written in batches of whole inputs, one transaction per batch.
+//! A bad input (missing, unreadable, corrupt gzip, too large, binary) is counted, recorded in
+//! the `failures` table and reported, never fatal; only the database itself failing stops a
+//! run. Inputs are scanned on all cores and written by this thread alone, in input order, in
+//! batches of whole inputs, one transaction per batch.
 
 use std::path::{Path, PathBuf};
 
-use crate::discover::{self, Input, Item};
+use crate::discover::{self, Input};
 use crate::error::Result;
+use crate::pipeline::{self, Outcome};
+use crate::query::{self, Filter, Stats, StoredPost};
 use crate::scan;
-use crate::store::{Counts, Event, FRAGMENT_CAP, Fragment, Prepared, Store};
+use crate::store::{Counts, FRAGMENT_CAP, Fragment, Prepared, Store};
 
-/// Options for [`archive`].
-#[derive(Debug, Clone, Copy)]
-pub struct Options {
-    /// Inputs larger than this (after decompression) are refused.
+/// An embedvault archive: a SQLite database of posts, their sightings and the runs that found
+/// them.
+pub struct Archive {
+    store: Store,
+}
+
+/// Options for [`Archive::archive`].
+#[derive(Debug, Clone)]
+pub struct ArchiveOptions {
+    /// Inputs larger than this (after decompression) are skipped with a note.
     pub max_input: u64,
     /// How many inputs go into one transaction.
     pub batch: usize,
     /// Worker threads for reading and scanning (0: one per core).
     pub threads: usize,
+    /// The command line recorded with the run.
+    pub args: Vec<String>,
 }
 
-impl Default for Options {
-    fn default() -> Options {
-        Options {
+impl Default for ArchiveOptions {
+    fn default() -> ArchiveOptions {
+        ArchiveOptions {
             max_input: discover::DEFAULT_MAX_INPUT,
             batch: 256,
             threads: 0,
+            args: Vec::new(),
         }
     }
 }
 
 /// What a run did.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Report {
     /// The run's ID in the archive.
     pub run: i64,
@@ -46,7 +59,7 @@ pub struct Report {
 }
 
 /// Progress, reported after each input.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Progress {
     /// Inputs handled so far (read, failed or skipped).
     pub inputs: u64,
@@ -56,9 +69,106 @@ pub struct Progress {
     pub posts: u64,
 }
 
+impl Archive {
+    /// Opens (creating if needed) the archive at `path` for writing, and migrates its schema.
+    pub fn open(path: &Path) -> Result<Archive> {
+        Ok(Archive {
+            store: Store::open(path)?,
+        })
+    }
+
+    /// Opens an existing archive read-only. Never creates a file; a missing file, a file
+    /// without the schema, or a newer schema are errors.
+    pub fn open_read_only(path: &Path) -> Result<Archive> {
+        Ok(Archive {
+            store: Store::open_read_only(path)?,
+        })
+    }
+
+    /// An archive in memory (for tests and examples).
+    pub fn open_in_memory() -> Result<Archive> {
+        Ok(Archive {
+            store: Store::open_in_memory()?,
+        })
+    }
+
+    /// The database's path (`:memory:` for an in-memory archive).
+    pub fn path(&self) -> &Path {
+        self.store.path()
+    }
+
+    /// Archives every input under `paths` (files, folders, `-` for standard input) as one run.
+    /// Inputs are read and scanned on `opts.threads` threads; this thread alone writes, in
+    /// input order, one transaction per batch of whole inputs. `progress` is called after each
+    /// input.
+    pub fn archive(
+        &mut self,
+        paths: &[PathBuf],
+        opts: &ArchiveOptions,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<Report> {
+        let store = &mut self.store;
+        let run = store.begin_run(&opts.args)?;
+        let mut report = Report {
+            run,
+            ..Report::default()
+        };
+        let mut batch: Vec<Outcome<Prepared>> = Vec::with_capacity(opts.batch);
+        let mut prog = Progress::default();
+        let work = |o: Outcome<Input>| -> (Outcome<Prepared>, u64) {
+            let size = match &o {
+                Outcome::Read(input) => input.bytes.len() as u64,
+                _ => 0,
+            };
+            (o.map(|input| prepare(&input)), size)
+        };
+        pipeline::run(paths, opts.max_input, opts.threads, work, |(o, size)| {
+            match &o {
+                Outcome::Read(p) => prog.posts += p.scanned.posts.len() as u64,
+                Outcome::Skipped { input, reason } => {
+                    report.skipped.push((input.clone(), reason.clone()))
+                }
+                Outcome::Failed { input, message } => {
+                    report.failures.push((input.clone(), message.clone()))
+                }
+            }
+            prog.bytes += size;
+            prog.inputs += 1;
+            progress(prog);
+            batch.push(o);
+            if batch.len() >= opts.batch.max(1) {
+                report.counts.add(&store.write_batch(run, &batch)?);
+                batch.clear();
+            }
+            Ok(())
+        })?;
+        if !batch.is_empty() {
+            report.counts.add(&store.write_batch(run, &batch)?);
+        }
+        store.finish_run(run, &report.counts)?;
+        Ok(report)
+    }
+
+    /// Posts matching `filter`, newest first, each with every sighting.
+    pub fn query(&self, filter: &Filter) -> Result<Vec<StoredPost>> {
+        query::query(&self.store, filter)
+    }
+
+    /// The posts `key` names, with every sighting, its raw fragment and the record as found
+    /// there: a post ID, any URL form of a post, or `#N` for the archive's row.
+    pub fn show(&self, key: &str) -> Result<Vec<StoredPost>> {
+        query::show(&self.store, key)
+    }
+
+    /// What the archive holds.
+    pub fn stats(&self) -> Result<Stats> {
+        query::stats(&self.store)
+    }
+}
+
 /// Scans one input and cuts out the raw fragment of each post.
-pub fn prepare(input: &Input) -> Prepared {
-    let scanned = scan::scan(input);
+fn prepare(input: &Input) -> Prepared {
+    let scanned = scan::scan_input(input, None, None, false);
     let fragments = scanned
         .posts
         .iter()
@@ -88,7 +198,7 @@ pub fn prepare(input: &Input) -> Prepared {
 /// The identity of an input across runs: its absolute path (so `samples` and `./samples` are
 /// the same input; symbolic links are not resolved, which would cost system calls per input),
 /// or `-` for standard input.
-pub fn input_key(path: Option<&Path>) -> String {
+fn input_key(path: Option<&Path>) -> String {
     match path {
         None => "-".into(),
         Some(p) => std::path::absolute(p)
@@ -96,147 +206,4 @@ pub fn input_key(path: Option<&Path>) -> String {
             .to_string_lossy()
             .into_owned(),
     }
-}
-
-/// Archives every input under `paths` into `store`, as one run recorded with `args`. Inputs are
-/// read and scanned on `opts.threads` threads; this thread alone writes, in discovery order, one
-/// transaction per batch of whole inputs.
-pub fn archive(
-    store: &mut Store,
-    paths: &[PathBuf],
-    args: &[String],
-    opts: Options,
-    progress: &mut dyn FnMut(Progress),
-) -> Result<Report> {
-    let run = store.begin_run(args)?;
-    let mut report = Report {
-        run,
-        ..Report::default()
-    };
-    let mut batch: Vec<Event> = Vec::with_capacity(opts.batch);
-    let mut prog = Progress {
-        inputs: 0,
-        bytes: 0,
-        posts: 0,
-    };
-    let dopts = discover::Options {
-        max_input: opts.max_input,
-    };
-    let work = |item: Item| -> (Event, u64) {
-        match item {
-            Item::Input(input) => {
-                let size = input.bytes.len() as u64;
-                (Event::Input(Box::new(prepare(&input))), size)
-            }
-            Item::Skipped(path, reason) => (
-                Event::Skipped {
-                    input: path.display().to_string(),
-                    reason,
-                },
-                0,
-            ),
-            Item::Failed(e) => (
-                Event::Failed {
-                    input: e.input().unwrap_or_default(),
-                    message: e.to_string(),
-                },
-                0,
-            ),
-        }
-    };
-    pipeline(paths, dopts, opts.threads, work, |(ev, size)| {
-        match &ev {
-            Event::Input(p) => prog.posts += p.scanned.posts.len() as u64,
-            Event::Skipped { input, reason } => {
-                report.skipped.push((input.clone(), reason.clone()))
-            }
-            Event::Failed { input, message } => {
-                report.failures.push((input.clone(), message.clone()))
-            }
-        }
-        prog.bytes += size;
-        prog.inputs += 1;
-        progress(prog);
-        batch.push(ev);
-        if batch.len() >= opts.batch.max(1) {
-            report.counts.add(&store.write_batch(run, &batch)?);
-            batch.clear();
-        }
-        Ok(())
-    })?;
-    if !batch.is_empty() {
-        report.counts.add(&store.write_batch(run, &batch)?);
-    }
-    store.finish_run(run, &report.counts)?;
-    Ok(report)
-}
-
-/// Runs `work` on every discovered item on `threads` worker threads (0: one per core) and hands
-/// the results to `sink` on the calling thread, in discovery order, so that output and archive
-/// content do not depend on the thread count. Queues are bounded: memory stays flat however
-/// many inputs there are. A `sink` error stops the run and is returned.
-pub fn pipeline<T, W, S>(
-    paths: &[PathBuf],
-    opts: discover::Options,
-    threads: usize,
-    work: W,
-    mut sink: S,
-) -> Result<()>
-where
-    T: Send,
-    W: Fn(Item) -> T + Sync,
-    S: FnMut(T) -> Result<()>,
-{
-    let threads = if threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        threads
-    };
-    // Inputs in flight hold their whole bytes: few of them. Results are small (records and
-    // capped fragments), so more of them may wait while the sink writes a batch; that keeps the
-    // workers busy during database commits.
-    // The walker only names inputs; workers read them (reading is a good part of the cost, so
-    // one reading thread would bound the whole run).
-    let (item_tx, item_rx) =
-        crossbeam_channel::bounded::<(u64, crate::Result<Option<PathBuf>>)>(threads * 4);
-    let (done_tx, done_rx) = crossbeam_channel::bounded::<(u64, T)>(1024);
-    std::thread::scope(|scope| -> Result<()> {
-        scope.spawn(move || {
-            for (seq, entry) in discover::walk::expand(paths).enumerate() {
-                if item_tx.send((seq as u64, entry)).is_err() {
-                    break;
-                }
-            }
-        });
-        for _ in 0..threads {
-            let rx = item_rx.clone();
-            let tx = done_tx.clone();
-            let work = &work;
-            scope.spawn(move || {
-                for (seq, entry) in rx {
-                    let item = discover::read(entry, opts);
-                    if tx.send((seq, work(item))).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-        drop(item_rx);
-        drop(done_tx);
-        // Reorder: results arrive as workers finish; hand them on in sequence.
-        let mut next = 0u64;
-        let mut waiting = std::collections::BTreeMap::new();
-        for (seq, out) in done_rx.iter() {
-            waiting.insert(seq, out);
-            while let Some(out) = waiting.remove(&next) {
-                next += 1;
-                if let Err(e) = sink(out) {
-                    // Dropping the receiver stops the workers and the reader.
-                    drop(done_rx);
-                    return Err(e);
-                }
-            }
-        }
-        Ok(())
-    })
 }

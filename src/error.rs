@@ -3,8 +3,8 @@
 
 use std::path::PathBuf;
 
-/// Everything the library can fail at. Detection never fails (see `detect`); errors come from
-/// reading inputs and, later, from the store.
+/// Everything the library can fail at. Detection never fails; errors come from reading inputs
+/// and from the archive.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// An input path could not be read (missing, permission, I/O error).
@@ -73,9 +73,6 @@ pub enum Error {
         /// The file.
         path: PathBuf,
     },
-    /// The consumer of results stopped (its output closed); the run was cut short.
-    #[error("output closed")]
-    Output,
     /// A full-text search expression that SQLite's FTS5 cannot parse.
     #[error("bad --search expression {query:?}: {message}")]
     Search {
@@ -89,7 +86,7 @@ pub enum Error {
 impl Error {
     /// The input (path) an input error is about, as shown to the user; `None` for errors that
     /// are not about one input.
-    pub fn input(&self) -> Option<String> {
+    pub(crate) fn input(&self) -> Option<String> {
         match self {
             Error::ReadInput { path, .. }
             | Error::Decompress { path, .. }

@@ -1,133 +1,145 @@
 //! The record: one embedded (or mentioned) post, with where it was found.
 //!
 //! The JSON names of [`Post`] and [`Source`] are a public interface: people script against them.
-//! Fields may be added, never renamed or removed.
+//! Fields may be added, never renamed or removed. The struct is the one list of the record's
+//! fields: merging, the store's columns and the command line's outputs all go through its
+//! serialised form rather than naming the fields again.
 
+use std::fmt;
 use std::ops::Range;
+use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
-/// The platform a post belongs to. The lower-case name is the word used everywhere for it:
-/// `samples/<name>/`, `detect/<name>.rs`, `--platform <name>`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Platform {
-    /// Twitter / X.
-    Twitter,
-    /// Instagram.
-    Instagram,
-    /// TikTok.
-    Tiktok,
-    /// Facebook.
-    Facebook,
-    /// YouTube.
-    Youtube,
-    /// Bluesky.
-    Bluesky,
-    /// Mastodon and compatible servers (Truth Social included).
-    Mastodon,
-    /// Threads.
-    Threads,
-    /// Reddit.
-    Reddit,
-    /// Telegram.
-    Telegram,
-    /// LinkedIn.
-    Linkedin,
+/// Declares a closed set of names: the enum, its list, its name as written in records and on
+/// the command line, and parsing from that name.
+macro_rules! names {
+    (
+        $(#[$meta:meta])*
+        pub enum $ty:ident {
+            $( $(#[$doc:meta])* $variant:ident = $name:literal, )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        pub enum $ty {
+            $( $(#[$doc])* #[serde(rename = $name)] $variant, )*
+        }
+
+        impl $ty {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$ty] = &[$($ty::$variant,)*];
+
+            /// The name, as in the JSON record and on the command line.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($ty::$variant => $name,)*
+                }
+            }
+        }
+
+        impl FromStr for $ty {
+            type Err = UnknownName;
+
+            fn from_str(s: &str) -> Result<$ty, UnknownName> {
+                $ty::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.as_str() == s)
+                    .ok_or_else(|| UnknownName {
+                        what: stringify!($ty),
+                        name: s.to_string(),
+                    })
+            }
+        }
+
+        impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
 }
 
-impl Platform {
-    /// Every platform, in the order detectors run.
-    pub const ALL: [Platform; 11] = [
-        Platform::Twitter,
-        Platform::Instagram,
-        Platform::Tiktok,
-        Platform::Facebook,
-        Platform::Youtube,
-        Platform::Bluesky,
-        Platform::Mastodon,
-        Platform::Threads,
-        Platform::Reddit,
-        Platform::Telegram,
-        Platform::Linkedin,
-    ];
+/// A name that is not one of a closed set (a platform, kind or form).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownName {
+    /// What was being named (`Platform`, `Kind`, `Form`).
+    pub what: &'static str,
+    /// The name given.
+    pub name: String,
+}
 
-    /// The lower-case name, as in the JSON record.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Platform::Twitter => "twitter",
-            Platform::Instagram => "instagram",
-            Platform::Tiktok => "tiktok",
-            Platform::Facebook => "facebook",
-            Platform::Youtube => "youtube",
-            Platform::Bluesky => "bluesky",
-            Platform::Mastodon => "mastodon",
-            Platform::Threads => "threads",
-            Platform::Reddit => "reddit",
-            Platform::Telegram => "telegram",
-            Platform::Linkedin => "linkedin",
-        }
+impl fmt::Display for UnknownName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown {} {:?}", self.what.to_lowercase(), self.name)
     }
 }
 
-/// Whether the page shows the post (an embed) or only links to it in prose (a mention).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    /// The page embeds the post: its markup (or its flattened text) shows the post.
-    Embed,
-    /// The page only links to the post in running prose.
-    Mention,
-}
+impl std::error::Error for UnknownName {}
 
-impl Kind {
-    /// The lower-case name, as in the JSON record.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Embed => "embed",
-            Kind::Mention => "mention",
-        }
+names! {
+    /// The platform a post belongs to. The name is the word used everywhere for it:
+    /// `samples/<name>/`, `src/detect/<name>.rs`, `--platform <name>`. Everything else embedvault
+    /// knows about a platform lives in its detector file.
+    pub enum Platform {
+        /// Twitter / X.
+        Twitter = "twitter",
+        /// Instagram.
+        Instagram = "instagram",
+        /// TikTok.
+        Tiktok = "tiktok",
+        /// Facebook.
+        Facebook = "facebook",
+        /// YouTube.
+        Youtube = "youtube",
+        /// Bluesky.
+        Bluesky = "bluesky",
+        /// Mastodon and compatible servers (Truth Social included).
+        Mastodon = "mastodon",
+        /// Threads.
+        Threads = "threads",
+        /// Reddit.
+        Reddit = "reddit",
+        /// Telegram.
+        Telegram = "telegram",
+        /// LinkedIn.
+        Linkedin = "linkedin",
     }
 }
 
-/// The shape the post had in the input.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Form {
-    /// The platform's fallback blockquote (publish.twitter.com and kin).
-    Blockquote,
-    /// A flattened embed in plain text (or in an HTML paragraph).
-    Text,
-    /// A bare link to the post (mentions).
-    Link,
-    /// A rendered widget or embed iframe.
-    Iframe,
-    /// An AMP component.
-    Amp,
-    /// Embed code found only inside script data.
-    Script,
-    /// A lazy or CMS placeholder carrying the post in `data-*` attributes.
-    DataAttr,
-    /// A publisher's own server-rendered card of the post.
-    Card,
-    /// A legacy `<object>`/`<embed>` player.
-    Object,
+names! {
+    /// Whether the page shows the post (an embed) or only links to it in prose (a mention).
+    pub enum Kind {
+        /// The page embeds the post: its markup (or its flattened text) shows the post.
+        Embed = "embed",
+        /// The page only links to the post in running prose.
+        Mention = "mention",
+    }
 }
 
-impl Form {
-    /// The name, as in the JSON record.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Form::Blockquote => "blockquote",
-            Form::Text => "text",
-            Form::Link => "link",
-            Form::Iframe => "iframe",
-            Form::Amp => "amp",
-            Form::Script => "script",
-            Form::DataAttr => "data-attr",
-            Form::Card => "card",
-            Form::Object => "object",
-        }
+names! {
+    /// The shape the post had in the input.
+    pub enum Form {
+        /// The platform's fallback blockquote (publish.twitter.com and kin).
+        Blockquote = "blockquote",
+        /// A flattened embed in plain text (or in an HTML paragraph).
+        Text = "text",
+        /// A bare link to the post (mentions, and URLs alone on their line).
+        Link = "link",
+        /// A rendered widget or embed iframe.
+        Iframe = "iframe",
+        /// An AMP component.
+        Amp = "amp",
+        /// Embed code found only inside script data.
+        Script = "script",
+        /// A lazy or CMS placeholder carrying the post in `data-*` attributes.
+        DataAttr = "data-attr",
+        /// A publisher's own server-rendered card of the post.
+        Card = "card",
+        /// A legacy `<object>`/`<embed>` player.
+        Object = "object",
     }
 }
 
@@ -154,8 +166,9 @@ pub struct Source {
     pub charset_rule: String,
 }
 
-/// One post found in an input.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One post found in an input. Two records are equal when every field of the record is
+/// (provenance included).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Post {
     /// The platform.
     pub platform: Platform,
@@ -197,12 +210,28 @@ pub struct Post {
     pub notes: Vec<String>,
     /// The span in the decoded text (internal; the byte span of the input is in `source`).
     #[serde(skip)]
-    pub span: Range<usize>,
+    pub(crate) span: Range<usize>,
 }
+
+impl PartialEq for Post {
+    fn eq(&self, other: &Post) -> bool {
+        self.to_map() == other.to_map()
+    }
+}
+
+impl Eq for Post {}
+
+/// Fields of the serialised record that say how and where a copy was found rather than what the
+/// post is: merging copies leaves them to the copy that leads.
+const NOT_CONTENT: &[&str] = &["platform", "kind", "form", "source", "detector", "notes"];
+
+/// Values of a post's fields that one copy gives differently from another: field name → the
+/// other copy's value.
+pub type Conflicts = Map<String, Value>;
 
 impl Post {
     /// A post with only the platform, kind, form and detector set; detectors fill the rest.
-    pub fn new(platform: Platform, kind: Kind, form: Form, detector: &str) -> Post {
+    pub(crate) fn new(platform: Platform, kind: Kind, form: Form, detector: &str) -> Post {
         Post {
             platform,
             kind,
@@ -226,55 +255,141 @@ impl Post {
         }
     }
 
-    /// The post's identity key: platform + post ID where there is one, otherwise platform +
-    /// handle + date + normalised text. Two records with the same key are the same post.
+    /// The JSON field names of the record, in order.
+    pub fn field_names() -> Vec<String> {
+        Post::new(Platform::Twitter, Kind::Embed, Form::Text, "")
+            .to_map()
+            .keys()
+            .cloned()
+            .collect()
+    }
+
+    /// The post's identity key: platform + post ID where there is one (with the scope the
+    /// platform's IDs need, such as a Mastodon server's host), otherwise platform + handle +
+    /// date + normalised text. Two records with the same key are the same post.
     pub fn identity(&self) -> String {
         match &self.post_id {
-            // Mastodon status IDs are local to their server: the host is part of the key.
-            Some(id) if self.platform == Platform::Mastodon => {
-                let host = self
-                    .url
-                    .as_deref()
-                    .and_then(|u| u.split('/').nth(2))
-                    .unwrap_or("")
-                    .to_ascii_lowercase();
-                format!("mastodon:id:{host}/{id}")
+            Some(id) => {
+                let key = crate::detect::identity_key(self.platform, id, self.url.as_deref());
+                format!("{}:id:{key}", self.platform.as_str())
             }
-            Some(id) => format!("{}:id:{}", self.platform.as_str(), id),
-            None => {
-                let text: String = self
-                    .text
-                    .as_deref()
-                    .unwrap_or("")
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ")
-                    .to_lowercase();
-                format!(
-                    "{}:sig:{}|{}|{}",
-                    self.platform.as_str(),
-                    self.handle.as_deref().unwrap_or("").to_lowercase(),
-                    self.date.as_deref().unwrap_or(""),
-                    text
-                )
-            }
+            None => format!(
+                "{}:sig:{}|{}|{}",
+                self.platform.as_str(),
+                self.handle.as_deref().unwrap_or("").to_lowercase(),
+                self.date.as_deref().unwrap_or(""),
+                normalise_text(self.text.as_deref().unwrap_or(""))
+            ),
         }
     }
 
-    /// How many fields carry a value; used to keep the richer of two copies of one post.
-    pub fn richness(&self) -> usize {
-        [
-            self.post_id.is_some(),
-            self.url.is_some(),
-            self.handle.is_some(),
-            self.display_name.is_some(),
-            self.date_text.is_some(),
-            self.text.is_some(),
-            self.lang.is_some(),
-            !self.media.is_empty(),
-        ]
-        .iter()
-        .filter(|b| **b)
-        .count()
+    /// The key that joins copies of one post whether or not they carry its ID: platform,
+    /// handle, date and normalised text. `None` when any of them is missing.
+    pub fn signature(&self) -> Option<String> {
+        let handle = self.handle.as_deref()?.to_lowercase();
+        let date = self.date.as_deref()?;
+        let text = normalise_text(self.text.as_deref()?);
+        if text.is_empty() {
+            return None;
+        }
+        Some(format!("{}|{handle}|{date}|{text}", self.platform.as_str()))
     }
+
+    /// Sets the date as shown (white space collapsed) and the day parsed from it.
+    pub(crate) fn set_date(&mut self, shown: &str) {
+        let shown = shown.split_whitespace().collect::<Vec<_>>().join(" ");
+        self.date = crate::detect::dates::parse_date(&shown).map(|d| d.to_string());
+        self.date_text = Some(shown);
+    }
+
+    /// The record's fields as a JSON object (provenance included).
+    pub(crate) fn to_map(&self) -> Map<String, Value> {
+        match serde_json::to_value(self) {
+            Ok(Value::Object(m)) => m,
+            _ => Map::new(),
+        }
+    }
+
+    /// A record from its JSON object (as [`Post::to_map`] gives it).
+    pub(crate) fn from_map(map: Map<String, Value>) -> Option<Post> {
+        serde_json::from_value(Value::Object(map)).ok()
+    }
+
+    /// How many content fields carry a value; the richer of two copies of one post leads.
+    pub(crate) fn richness(&self) -> usize {
+        self.to_map()
+            .iter()
+            .filter(|(k, v)| !NOT_CONTENT.contains(&k.as_str()) && !is_empty(v))
+            .count()
+    }
+
+    /// Merges another copy of this post into this one: fields this copy lacks are taken from
+    /// `other`, fields both have are kept, and `other`'s values that differ (beyond white space,
+    /// or case for handles) are returned. Notes accumulate. Provenance (form, detector, source,
+    /// span) stays this copy's.
+    pub(crate) fn merge_from(&mut self, other: &Post) -> Conflicts {
+        let mut mine = self.to_map();
+        let mut conflicts = Conflicts::new();
+        for (name, theirs) in other.to_map() {
+            if NOT_CONTENT.contains(&name.as_str()) || is_empty(&theirs) {
+                continue;
+            }
+            match mine.get(&name) {
+                Some(v) if !is_empty(v) => {
+                    if !same_value(&name, v, &theirs) {
+                        conflicts.insert(name, theirs);
+                    }
+                }
+                _ => {
+                    mine.insert(name, theirs);
+                }
+            }
+        }
+        let span = self.span.clone();
+        let mut notes = std::mem::take(&mut self.notes);
+        for n in &other.notes {
+            if !notes.contains(n) {
+                notes.push(n.clone());
+            }
+        }
+        if let Some(mut merged) = Post::from_map(mine) {
+            merged.span = span;
+            merged.notes = notes;
+            *self = merged;
+        } else {
+            self.notes = notes;
+        }
+        conflicts
+    }
+}
+
+/// A field value that says nothing: null, an empty list or an empty string.
+fn is_empty(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::Array(a) => a.is_empty(),
+        Value::String(s) => s.is_empty(),
+        _ => false,
+    }
+}
+
+/// Whether two values of a field are the same up to white space and Unicode normalisation
+/// (and, for handles, case).
+fn same_value(name: &str, a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::String(a), Value::String(b)) if name == "handle" => a.eq_ignore_ascii_case(b),
+        (Value::String(a), Value::String(b)) => a == b || normalise_text(a) == normalise_text(b),
+        _ => a == b,
+    }
+}
+
+/// Lower-cased, NFC, white space collapsed: how two copies of one text are compared.
+pub(crate) fn normalise_text(t: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    t.nfc()
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }

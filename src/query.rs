@@ -9,8 +9,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::post::Source;
-use crate::store::Store;
+use crate::post::{Post, Source};
+use crate::store::{Store, posts};
 
 /// Which posts by kind.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -78,91 +78,50 @@ pub struct Sighting {
     pub charset_rule: String,
     /// Fields whose value here differs from the post's.
     pub conflicts: Value,
-    /// The raw embed, decoded with the input's charset (only from [`show`]).
+    /// The raw embed, decoded with the input's charset (only from `show`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fragment: Option<String>,
-    /// Whether the stored fragment was cut at the cap (only from [`show`]).
+    /// Whether the stored fragment was cut at the cap (only from `show`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fragment_truncated: Option<bool>,
-    /// The record as found here (only from [`show`]).
+    /// The record as found here (only from `show`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub record: Option<Value>,
 }
 
-/// A stored post: the record's fields plus every sighting.
+/// A stored post: the record (as merged from every copy) plus every place it was seen.
 #[derive(Debug, Clone, Serialize)]
 pub struct StoredPost {
-    /// Platform.
-    pub platform: String,
-    /// `embed` once any sighting is an embed.
-    pub kind: String,
-    /// The form of the first embed sighting.
-    pub form: String,
-    /// The platform's post ID.
-    pub post_id: Option<String>,
-    /// Canonical URL.
-    pub url: Option<String>,
-    /// Handle without `@`.
-    pub handle: Option<String>,
-    /// Display name as shown.
-    pub display_name: Option<String>,
-    /// Date as shown.
-    pub date_text: Option<String>,
-    /// `YYYY-MM-DD`.
-    pub date: Option<String>,
-    /// Time from the ID.
-    pub created_at: Option<String>,
-    /// Language as marked.
-    pub lang: Option<String>,
-    /// Text as displayed.
-    pub text: Option<String>,
-    /// Media links.
-    pub media: Vec<String>,
-    /// Other links.
-    pub links: Vec<String>,
-    /// The canonical URL of a post this one quotes.
-    pub quoted_url: Option<String>,
-    /// The first sighting's provenance.
-    pub source: Source,
-    /// The detector of the first embed sighting.
-    pub detector: String,
-    /// Remarks.
-    pub notes: Vec<String>,
+    /// The record. Its `source` is the first sighting's provenance, so scripts written against
+    /// `scan` output work on `query` output too; its `kind` is `embed` once any sighting is one,
+    /// and its `form` and `detector` are those of the first embed sighting.
+    #[serde(flatten)]
+    pub post: Post,
     /// Every place it was seen, oldest first.
     pub sightings: Vec<Sighting>,
     /// The archive's row ID (`#N` in `show`).
     pub archive_id: i64,
 }
 
-const POST_COLUMNS: &str = "p.id, p.platform, p.kind, p.form, p.post_id, p.url, p.handle,
-    p.display_name, p.date_text, p.date, p.created_at, p.lang, p.text, p.media, p.links, p.notes,
-    p.detector, p.quoted_url";
+impl StoredPost {
+    /// The JSON field names of a stored post, in order: the record's, then `sightings` and
+    /// `archive_id`.
+    pub fn field_names() -> Vec<String> {
+        let mut names = Post::field_names();
+        names.extend(["sightings".to_string(), "archive_id".to_string()]);
+        names
+    }
+}
+
+/// `p.id` and the record columns.
+fn post_columns() -> String {
+    format!("p.id, {}", posts::select_list("p."))
+}
 
 fn post_from_row(r: &Row<'_>) -> rusqlite::Result<StoredPost> {
-    let list = |i: usize| -> rusqlite::Result<Vec<String>> {
-        let s: String = r.get(i)?;
-        Ok(serde_json::from_str(&s).unwrap_or_default())
-    };
     Ok(StoredPost {
         archive_id: r.get(0)?,
-        platform: r.get(1)?,
-        kind: r.get(2)?,
-        form: r.get(3)?,
-        post_id: r.get(4)?,
-        url: r.get(5)?,
-        handle: r.get(6)?,
-        display_name: r.get(7)?,
-        date_text: r.get(8)?,
-        date: r.get(9)?,
-        created_at: r.get(10)?,
-        lang: r.get(11)?,
-        text: r.get(12)?,
-        media: list(13)?,
-        links: list(14)?,
-        notes: list(15)?,
-        detector: r.get(16)?,
-        quoted_url: r.get(17)?,
-        source: Source::default(),
+        post: posts::read(r, 1)?,
         sightings: Vec::new(),
     })
 }
@@ -175,8 +134,8 @@ fn sql_err(store: &Store, e: rusqlite::Error) -> Error {
 }
 
 /// Posts matching `f`, newest first (by the ID's time, else the shown date), with sightings.
-pub fn query(store: &Store, f: &Filter) -> Result<Vec<StoredPost>> {
-    let mut sql = format!("SELECT {POST_COLUMNS} FROM posts p WHERE 1 = 1");
+pub(crate) fn query(store: &Store, f: &Filter) -> Result<Vec<StoredPost>> {
+    let mut sql = format!("SELECT {} FROM posts p WHERE 1 = 1", post_columns());
     let mut args: Vec<SqlValue> = Vec::new();
     let mut arg = |sql: &mut String, clause: &str, v: String| {
         args.push(SqlValue::Text(v));
@@ -309,7 +268,7 @@ fn attach_sightings(conn: &Connection, p: &mut StoredPost, full: bool) -> rusqli
     })?;
     p.sightings = rows.collect::<rusqlite::Result<Vec<_>>>()?;
     if let Some(s) = p.sightings.first() {
-        p.source = Source {
+        p.post.source = Source {
             path: s.path.clone(),
             url: s.url.clone(),
             sha256: s.sha256.clone(),
@@ -325,7 +284,7 @@ fn attach_sightings(conn: &Connection, p: &mut StoredPost, full: bool) -> rusqli
 
 /// The posts `key` names, with every sighting, its raw fragment and record: a post ID, a post
 /// URL (any form the detectors read), the canonical URL, or `#N` for the archive's row.
-pub fn show(store: &Store, key: &str) -> Result<Vec<StoredPost>> {
+pub(crate) fn show(store: &Store, key: &str) -> Result<Vec<StoredPost>> {
     let key = key.trim();
     let text = |v: &str| SqlValue::Text(v.to_string());
     let (clause, args) = if let Some(n) = key.strip_prefix('#').and_then(|n| n.parse::<i64>().ok())
@@ -344,7 +303,10 @@ pub fn show(store: &Store, key: &str) -> Result<Vec<StoredPost>> {
     } else {
         ("p.post_id = ?1 OR p.url = ?1", vec![text(key)])
     };
-    let sql = format!("SELECT {POST_COLUMNS} FROM posts p WHERE {clause} ORDER BY p.id");
+    let sql = format!(
+        "SELECT {} FROM posts p WHERE {clause} ORDER BY p.id",
+        post_columns()
+    );
     fetch(store, &sql, &args, true)
 }
 
@@ -385,7 +347,7 @@ pub struct Stats {
 }
 
 /// Statistics over the whole archive.
-pub fn stats(store: &Store) -> Result<Stats> {
+pub(crate) fn stats(store: &Store) -> Result<Stats> {
     let conn = store.conn();
     let e = |err| sql_err(store, err);
     let one = |sql: &str| -> Result<i64> { conn.query_row(sql, [], |r| r.get(0)).map_err(e) };

@@ -121,14 +121,34 @@ fn usage_errors_exit_2_and_help_documents_exit_codes() {
 
 #[test]
 fn folders_are_walked_recursively_in_sorted_order() {
-    let out = run(&["scan", "samples/inputs"], None);
+    // A tree with nested and hidden folders; each file holds one post.
+    let dir = temp_dir("cli-walk");
+    let seed = std::fs::read(root().join(SEED)).expect("seed");
+    for rel in [
+        "b/inner/deeper/x.txt",
+        "a.txt",
+        "c/y.txt",
+        "b/w.txt",
+        ".hidden/z.txt",
+        "c/.hidden.txt",
+    ] {
+        let p = dir.join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&p, &seed).expect("write");
+    }
+    let out = run(&["scan", dir.to_str().expect("utf-8 path")], None);
     assert_eq!(out.status.code(), Some(0));
     let paths: Vec<String> = json_lines(&out.stdout)
         .iter()
         .map(|r| r["source"]["path"].as_str().unwrap_or("").to_string())
+        .map(|p| {
+            p.strip_prefix(dir.to_str().unwrap_or(""))
+                .unwrap_or(&p)
+                .to_string()
+        })
         .collect();
-    let mut sorted = paths.clone();
-    sorted.sort();
-    assert_eq!(paths, sorted);
-    assert_eq!(paths.len(), 12);
+    assert_eq!(
+        paths,
+        ["/a.txt", "/b/inner/deeper/x.txt", "/b/w.txt", "/c/y.txt"]
+    );
 }

@@ -1,4 +1,6 @@
-//! The command line: clap types, dispatch, and all printing (only this module prints).
+//! The command line: clap types and dispatch. Commands return a result; [`run`] is the one
+//! place that turns it into an exit code, reporting a fatal error once (through `messages`) and
+//! treating a closed output pipe as a normal end. Only this module prints.
 //!
 //! Exit codes: 0 every input was read, 1 some inputs failed (the rest were still processed),
 //! 2 usage or fatal error.
@@ -11,18 +13,29 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 mod archive;
+mod messages;
 mod output;
 mod query;
 mod scan;
 mod show;
 mod stats;
+mod table;
 
 /// Exit code: every input was read.
-pub const EXIT_OK: u8 = 0;
-/// Exit code: some inputs failed; the rest were processed.
-pub const EXIT_SOME_FAILED: u8 = 1;
+const EXIT_OK: u8 = 0;
+/// Exit code: some inputs failed (the rest were processed); `show`: no such post.
+const EXIT_SOME_FAILED: u8 = 1;
 /// Exit code: usage or fatal error.
-pub const EXIT_FATAL: u8 = 2;
+const EXIT_FATAL: u8 = 2;
+
+/// How a command that did not fail outright ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Exit {
+    /// Everything asked for was done.
+    Ok,
+    /// Some inputs failed, or the thing asked for does not exist.
+    Partial,
+}
 
 const AFTER_HELP: &str = "\
 Exit codes:
@@ -80,7 +93,7 @@ struct ArchiveArgs {
     #[command(flatten)]
     db: DbArg,
     /// Skip inputs larger than this many bytes (after decompression), with a note.
-    #[arg(long, value_name = "BYTES", default_value_t = embedvault::discover::DEFAULT_MAX_INPUT)]
+    #[arg(long, value_name = "BYTES", default_value_t = embedvault::DEFAULT_MAX_INPUT)]
     max_input: u64,
     /// Inputs per transaction.
     #[arg(long, value_name = "N", default_value_t = 256)]
@@ -194,7 +207,7 @@ struct StatsArgs {
 
 /// Output formats for records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+enum Format {
     /// One JSON object per line.
     Jsonl,
     /// One JSON array.
@@ -212,7 +225,7 @@ struct ScanArgs {
     #[arg(long, value_enum)]
     format: Option<Format>,
     /// Skip inputs larger than this many bytes (after decompression), with a note.
-    #[arg(long, value_name = "BYTES", default_value_t = embedvault::discover::DEFAULT_MAX_INPUT)]
+    #[arg(long, value_name = "BYTES", default_value_t = embedvault::DEFAULT_MAX_INPUT)]
     max_input: u64,
     /// Threads reading and scanning inputs (0: one per core). Output order does not depend on it.
     #[arg(long, value_name = "N", default_value_t = 0)]
@@ -221,41 +234,46 @@ struct ScanArgs {
 
 /// Runs a parsed command line and returns the exit code.
 pub fn run(cli: Cli) -> u8 {
-    match cli.command {
+    let result = match cli.command {
         Command::Scan(a) => scan::run(a),
         Command::Archive(a) => archive::run(a),
         Command::Query(a) => query::run(a),
         Command::Show(a) => show::run(a),
         Command::Stats(a) => stats::run(a),
+    };
+    match result {
+        Ok(Exit::Ok) => EXIT_OK,
+        Ok(Exit::Partial) => EXIT_SOME_FAILED,
+        Err(e) if messages::is_closed_pipe(&e) => EXIT_OK,
+        Err(e) => {
+            messages::error(format!("{e:#}"));
+            EXIT_FATAL
+        }
     }
 }
 
 /// The paths to read: as given, or `-` when none are given and stdin is piped.
-fn paths_or_stdin(paths: Vec<PathBuf>) -> Option<Vec<PathBuf>> {
+fn paths_or_stdin(paths: Vec<PathBuf>) -> anyhow::Result<Vec<PathBuf>> {
     if !paths.is_empty() {
-        return Some(paths);
+        return Ok(paths);
     }
     if std::io::stdin().is_terminal() {
-        return None;
+        anyhow::bail!("no input given (pass files, folders or `-` for standard input)");
     }
-    Some(vec![PathBuf::from("-")])
+    Ok(vec![PathBuf::from("-")])
 }
 
-fn default_format(f: Option<Format>) -> Format {
-    f.unwrap_or(if std::io::stdout().is_terminal() {
-        Format::Table
+/// The output format: the one asked for, else one for reading on a terminal and one for
+/// programs otherwise.
+fn pick_format<F>(given: Option<F>, terminal: F, piped: F) -> F {
+    given.unwrap_or(if std::io::stdout().is_terminal() {
+        terminal
     } else {
-        Format::Jsonl
+        piped
     })
 }
 
-/// Opens the archive read-only, printing the error when it cannot.
-fn open_read_only(db: &std::path::Path) -> Option<embedvault::store::Store> {
-    match embedvault::store::Store::open_read_only(db) {
-        Ok(s) => Some(s),
-        Err(e) => {
-            eprintln!("embedvault: {e}");
-            None
-        }
-    }
+/// Opens the archive read-only.
+fn open_read_only(db: &std::path::Path) -> anyhow::Result<embedvault::Archive> {
+    Ok(embedvault::Archive::open_read_only(db)?)
 }

@@ -1,123 +1,87 @@
-//! Printing records as JSON lines, one JSON array, or a table.
+//! Printing records: JSON lines, one JSON array, or a table, streamed to standard output as
+//! they come (a table is drawn once all its rows are known, to align them).
 
 use std::io::{self, BufWriter, Stdout, Write};
 
-use embedvault::Post;
+use serde::Serialize;
 
-use super::Format;
+use super::table::{Table, terminal_width};
 
-/// Writes records to stdout in one format.
+/// The widest a post's text is shown in a table.
+pub(super) const TEXT_WIDTH: usize = 60;
+
+/// How records are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Shape {
+    /// One JSON object per line.
+    Jsonl,
+    /// One JSON array.
+    Json,
+    /// A table, drawn at the end.
+    Table,
+}
+
+/// Writes records to stdout in one shape.
 pub(super) struct Printer {
-    format: Format,
+    shape: Shape,
     out: BufWriter<Stdout>,
     count: usize,
-    rows: Vec<[String; 8]>,
+    table: Table,
 }
 
 impl Printer {
-    pub(super) fn new(format: Format) -> Printer {
+    /// A printer whose table (if any) has these columns, the last one being the post's text.
+    pub(super) fn new(shape: Shape, header: &[&str]) -> Printer {
         Printer {
-            format,
+            shape,
             out: BufWriter::new(io::stdout()),
             count: 0,
-            rows: Vec::new(),
+            table: Table::new(header, header.len().saturating_sub(1), TEXT_WIDTH),
         }
     }
 
-    pub(super) fn post(&mut self, p: &Post) -> io::Result<()> {
-        match self.format {
-            Format::Jsonl => {
-                serde_json::to_writer(&mut self.out, p)?;
+    /// Writes one record; `row` gives its table cells.
+    pub(super) fn record<T: Serialize>(
+        &mut self,
+        r: &T,
+        row: impl FnOnce() -> Vec<String>,
+    ) -> io::Result<()> {
+        match self.shape {
+            Shape::Jsonl => {
+                serde_json::to_writer(&mut self.out, r)?;
                 self.out.write_all(b"\n")?;
             }
-            Format::Json => {
+            Shape::Json => {
                 self.out
                     .write_all(if self.count == 0 { b"[\n" } else { b",\n" })?;
-                serde_json::to_writer(&mut self.out, p)?;
+                serde_json::to_writer(&mut self.out, r)?;
             }
-            Format::Table => self.rows.push(row(p)),
+            Shape::Table => self.table.row(row()),
         }
         self.count += 1;
         Ok(())
     }
 
+    /// Ends the output (closes the array, draws the table) and flushes it.
     pub(super) fn finish(mut self) -> io::Result<()> {
-        match self.format {
-            Format::Jsonl => {}
-            Format::Json => {
+        match self.shape {
+            Shape::Jsonl => {}
+            Shape::Json => {
                 self.out
                     .write_all(if self.count == 0 { b"[]\n" } else { b"\n]\n" })?;
             }
-            Format::Table => {
-                let header = [
-                    "PLATFORM", "KIND", "FORM", "POST_ID", "HANDLE", "DATE", "WHERE", "TEXT",
-                ]
-                .map(String::from);
-                let mut rows = vec![header];
-                rows.append(&mut self.rows);
-                write_table(&mut self.out, &rows)?;
-            }
+            Shape::Table => self.table.write(&mut self.out, terminal_width())?,
         }
         self.out.flush()
     }
 }
 
-fn row(p: &Post) -> [String; 8] {
-    let dash = || "-".to_string();
-    let place = format!(
-        "{}:{}",
-        p.source.path.as_deref().unwrap_or("<stdin>"),
-        p.source.line
-    );
-    let text = p
-        .text
-        .as_deref()
-        .map(|t| truncate(&t.split_whitespace().collect::<Vec<_>>().join(" "), 60))
-        .unwrap_or_else(dash);
-    [
-        p.platform.as_str().to_string(),
-        p.kind.as_str().to_string(),
-        p.form.as_str().to_string(),
-        p.post_id.clone().unwrap_or_else(dash),
-        p.handle.as_deref().map_or_else(dash, |h| format!("@{h}")),
-        p.date.clone().unwrap_or_else(dash),
-        place,
-        text,
-    ]
+/// `-` for a missing value.
+pub(super) fn or_dash(v: Option<&str>) -> String {
+    v.map_or_else(|| "-".to_string(), str::to_string)
 }
 
-fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(n - 1).collect();
-        t.push('…');
-        t
-    }
-}
-
-/// Writes rows with columns padded to their widest cell (in characters); the last column is
-/// not padded.
-pub(super) fn write_table<W: Write, const N: usize>(
-    w: &mut W,
-    rows: &[[String; N]],
-) -> io::Result<()> {
-    let mut widths = [0usize; N];
-    for r in rows {
-        for (i, c) in r.iter().enumerate() {
-            widths[i] = widths[i].max(c.chars().count());
-        }
-    }
-    for r in rows {
-        let mut line = String::new();
-        for (i, c) in r.iter().enumerate() {
-            line.push_str(c);
-            if i + 1 < N {
-                let pad = widths[i] - c.chars().count() + 2;
-                line.extend(std::iter::repeat_n(' ', pad));
-            }
-        }
-        writeln!(w, "{}", line.trim_end())?;
-    }
-    Ok(())
+/// A handle as shown: `@handle`, or `-`.
+pub(super) fn at_handle(h: Option<&str>) -> String {
+    h.map_or_else(|| "-".to_string(), |h| format!("@{h}"))
 }

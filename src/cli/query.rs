@@ -1,16 +1,19 @@
 //! `embedvault query`: filtered posts from the archive as a table, JSON lines, JSON or CSV.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 
-use embedvault::query::{self, Filter, KindFilter, StoredPost};
+use embedvault::{Filter, KindFilter, StoredPost};
+use serde_json::{Map, Value};
 
-use super::output::write_table;
-use super::{EXIT_FATAL, EXIT_OK, KindArg, QueryArgs, QueryFormat};
+use super::output::{Printer, Shape, at_handle, or_dash};
+use super::{Exit, KindArg, QueryArgs, QueryFormat};
 
-pub(super) fn run(a: QueryArgs) -> u8 {
-    let Some(store) = super::open_read_only(&a.db.db) else {
-        return EXIT_FATAL;
-    };
+const HEADER: &[&str] = &[
+    "PLATFORM", "KIND", "FORM", "POST_ID", "HANDLE", "DATE", "SEEN", "TEXT",
+];
+
+pub(super) fn run(a: QueryArgs) -> anyhow::Result<Exit> {
+    let archive = super::open_read_only(&a.db.db)?;
     let filter = Filter {
         platform: a.platform,
         handle: a.handle,
@@ -25,81 +28,37 @@ pub(super) fn run(a: QueryArgs) -> u8 {
         },
         limit: a.limit,
     };
-    let posts = match query::query(&store, &filter) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("embedvault: {e}");
-            return EXIT_FATAL;
-        }
+    let posts = archive.query(&filter)?;
+    let shape = match super::pick_format(a.format, QueryFormat::Table, QueryFormat::Jsonl) {
+        QueryFormat::Csv => return write_csv(io::stdout().lock(), &posts).map(|_| Exit::Ok),
+        QueryFormat::Jsonl => Shape::Jsonl,
+        QueryFormat::Json => Shape::Json,
+        QueryFormat::Table => Shape::Table,
     };
-    let format = a.format.unwrap_or(if io::stdout().is_terminal() {
-        QueryFormat::Table
-    } else {
-        QueryFormat::Jsonl
-    });
-    let r = print(&posts, format);
-    match r {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
-            eprintln!("embedvault: cannot write output: {e}");
-            EXIT_FATAL
-        }
-        _ => EXIT_OK,
+    let mut out = Printer::new(shape, HEADER);
+    for p in &posts {
+        out.record(p, || row(p))?;
     }
+    out.finish()?;
+    Ok(Exit::Ok)
 }
 
-fn print(posts: &[StoredPost], format: QueryFormat) -> io::Result<()> {
-    let mut out = io::BufWriter::new(io::stdout().lock());
-    match format {
-        QueryFormat::Jsonl => {
-            for p in posts {
-                serde_json::to_writer(&mut out, p)?;
-                out.write_all(b"\n")?;
-            }
-        }
-        QueryFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, posts)?;
-            out.write_all(b"\n")?;
-        }
-        QueryFormat::Csv => write_csv(&mut out, posts)?,
-        QueryFormat::Table => {
-            let mut rows = vec![
-                [
-                    "PLATFORM", "KIND", "FORM", "POST_ID", "HANDLE", "DATE", "SEEN", "TEXT",
-                ]
-                .map(String::from),
-            ];
-            for p in posts {
-                let dash = || "-".to_string();
-                let text: String = p
-                    .text
-                    .as_deref()
-                    .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
-                    .unwrap_or_else(dash);
-                let text = if text.chars().count() > 60 {
-                    let mut t: String = text.chars().take(59).collect();
-                    t.push('…');
-                    t
-                } else {
-                    text
-                };
-                rows.push([
-                    p.platform.clone(),
-                    p.kind.clone(),
-                    p.form.clone(),
-                    p.post_id.clone().unwrap_or_else(dash),
-                    p.handle.as_deref().map_or_else(dash, |h| format!("@{h}")),
-                    p.date.clone().unwrap_or_else(dash),
-                    p.sightings.len().to_string(),
-                    text,
-                ]);
-            }
-            write_table(&mut out, &rows)?;
-        }
-    }
-    out.flush()
+fn row(s: &StoredPost) -> Vec<String> {
+    let p = &s.post;
+    vec![
+        p.platform.to_string(),
+        p.kind.to_string(),
+        p.form.to_string(),
+        or_dash(p.post_id.as_deref()),
+        at_handle(p.handle.as_deref()),
+        or_dash(p.date.as_deref()),
+        s.sightings.len().to_string(),
+        or_dash(p.text.as_deref()),
+    ]
 }
 
-const CSV_HEADER: &[&str] = &[
+/// The CSV columns in their published order; fields added to the record later follow them.
+const CSV_COLUMNS: &[&str] = &[
     "platform",
     "kind",
     "form",
@@ -125,41 +84,62 @@ const CSV_HEADER: &[&str] = &[
     "line",
 ];
 
-/// CSV: one row per post, the first sighting's provenance inline, list fields joined by a
-/// space. Every field is quoted so that spreadsheet tools keep 19-digit IDs as text.
-fn write_csv<W: Write>(out: W, posts: &[StoredPost]) -> io::Result<()> {
+/// A record's fields by CSV column: the record's own fields, its first sighting's provenance
+/// inline, lists joined (notes by `; `, others by a space), and the number of sightings.
+fn csv_fields(p: &StoredPost) -> io::Result<Map<String, Value>> {
+    let Value::Object(mut m) = serde_json::to_value(p)? else {
+        return Ok(Map::new());
+    };
+    if let Some(Value::Object(src)) = m.remove("source") {
+        for (k, v) in src {
+            let k = if k == "url" {
+                "source_url".to_string()
+            } else {
+                k
+            };
+            if matches!(
+                k.as_str(),
+                "path" | "source_url" | "sha256" | "start" | "end" | "line"
+            ) {
+                m.insert(k, v);
+            }
+        }
+    }
+    m.insert("sightings".into(), Value::from(p.sightings.len()));
+    Ok(m)
+}
+
+fn cell(name: &str, v: Option<&Value>) -> String {
+    match v {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
+            .collect::<Vec<_>>()
+            .join(if name == "notes" { "; " } else { " " }),
+        Some(other) => other.to_string(),
+    }
+}
+
+/// CSV: one row per post. Every field is quoted so that spreadsheet tools keep 19-digit IDs as
+/// text.
+fn write_csv<W: Write>(out: W, posts: &[StoredPost]) -> anyhow::Result<()> {
     let mut w = csv::WriterBuilder::new()
         .quote_style(csv::QuoteStyle::Always)
         .from_writer(out);
-    w.write_record(CSV_HEADER)?;
-    for p in posts {
-        let o = |v: &Option<String>| v.clone().unwrap_or_default();
-        let s = &p.source;
-        w.write_record([
-            p.platform.clone(),
-            p.kind.clone(),
-            p.form.clone(),
-            o(&p.post_id),
-            o(&p.url),
-            o(&p.handle),
-            o(&p.display_name),
-            o(&p.date_text),
-            o(&p.date),
-            o(&p.created_at),
-            o(&p.lang),
-            o(&p.text),
-            p.media.join(" "),
-            p.links.join(" "),
-            p.detector.clone(),
-            p.notes.join("; "),
-            p.sightings.len().to_string(),
-            o(&s.path),
-            o(&s.url),
-            s.sha256.clone(),
-            s.start.to_string(),
-            s.end.to_string(),
-            s.line.to_string(),
-        ])?;
+    let rows: Vec<Map<String, Value>> = posts.iter().map(csv_fields).collect::<io::Result<_>>()?;
+    // Columns: the published ones, then any the record has gained since, in record order.
+    let mut columns: Vec<String> = CSV_COLUMNS.iter().map(|c| c.to_string()).collect();
+    for k in StoredPost::field_names() {
+        if !columns.contains(&k) && k != "source" {
+            columns.push(k);
+        }
     }
-    w.flush()
+    w.write_record(&columns)?;
+    for m in &rows {
+        w.write_record(columns.iter().map(|c| cell(c, m.get(c))))?;
+    }
+    w.flush()?;
+    Ok(())
 }

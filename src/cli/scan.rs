@@ -1,78 +1,67 @@
 //! `embedvault scan`: print the posts found in the inputs, in input order.
 
-use embedvault::discover::{self, Item};
-use embedvault::post::Post;
+use embedvault::{Outcome, Post, ReadOptions};
 
-use super::output::Printer;
-use super::{EXIT_FATAL, EXIT_OK, EXIT_SOME_FAILED, ScanArgs};
+use super::output::{Printer, Shape, at_handle, or_dash};
+use super::{Exit, Format, ScanArgs, messages};
 
-/// What one input gave, computed on a worker thread.
-enum Outcome {
-    Posts(Vec<Post>),
-    Skipped(String),
-    Failed(String),
-}
+const HEADER: &[&str] = &[
+    "PLATFORM", "KIND", "FORM", "POST_ID", "HANDLE", "DATE", "WHERE", "TEXT",
+];
 
-pub(super) fn run(a: ScanArgs) -> u8 {
-    let Some(paths) = super::paths_or_stdin(a.paths) else {
-        eprintln!("embedvault: no input given (pass files, folders or `-` for standard input)");
-        return EXIT_FATAL;
+pub(super) fn run(a: ScanArgs) -> anyhow::Result<Exit> {
+    let paths = super::paths_or_stdin(a.paths)?;
+    let shape = match super::pick_format(a.format, Format::Table, Format::Jsonl) {
+        Format::Jsonl => Shape::Jsonl,
+        Format::Json => Shape::Json,
+        Format::Table => Shape::Table,
     };
-    let opts = discover::Options {
-        max_input: a.max_input,
-    };
-    let mut out = Printer::new(super::default_format(a.format));
+    let mut out = Printer::new(shape, HEADER);
     let (mut seen, mut failed, mut skipped, mut found) = (0usize, 0usize, 0usize, 0usize);
-    let mut write_error: Option<std::io::Error> = None;
-    let work = |item: Item| match item {
-        Item::Input(input) => Outcome::Posts(embedvault::scan::scan(&input).posts),
-        Item::Skipped(path, why) => Outcome::Skipped(format!("{}: {why}", path.display())),
-        Item::Failed(e) => Outcome::Failed(e.to_string()),
+    let opts = ReadOptions {
+        max_input: a.max_input,
+        threads: a.threads,
     };
-    let sink = |o: Outcome| {
+    embedvault::scan_paths(&paths, &opts, |o| -> std::io::Result<()> {
         match o {
-            Outcome::Posts(posts) => {
+            Outcome::Read(scanned) => {
                 seen += 1;
-                found += posts.len();
-                for p in &posts {
-                    if let Err(e) = out.post(p) {
-                        write_error = Some(e);
-                        // Stop the pipeline: nobody reads the output any more.
-                        return Err(embedvault::Error::Output);
-                    }
+                found += scanned.posts.len();
+                for p in &scanned.posts {
+                    out.record(p, || row(p))?;
                 }
             }
-            Outcome::Skipped(msg) => {
+            Outcome::Skipped { input, reason } => {
                 skipped += 1;
-                eprintln!("embedvault: skipped {msg}");
+                messages::note(format!("skipped {input}: {reason}"));
             }
-            Outcome::Failed(msg) => {
+            Outcome::Failed { message, .. } => {
                 failed += 1;
-                eprintln!("embedvault: error: {msg}");
+                messages::error(message);
             }
         }
         Ok(())
-    };
-    let _ = embedvault::archive::pipeline(&paths, opts, a.threads, work, sink);
-    if let Some(e) = write_error {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            return EXIT_OK;
-        }
-        eprintln!("embedvault: cannot write output: {e}");
-        return EXIT_FATAL;
-    }
-    if let Err(e) = out.finish()
-        && e.kind() != std::io::ErrorKind::BrokenPipe
-    {
-        eprintln!("embedvault: cannot write output: {e}");
-        return EXIT_FATAL;
-    }
-    eprintln!(
-        "embedvault: {seen} input(s) scanned, {found} post(s) found, {skipped} skipped, {failed} failed"
-    );
-    if failed > 0 {
-        EXIT_SOME_FAILED
-    } else {
-        EXIT_OK
-    }
+    })?;
+    out.finish()?;
+    messages::note(format!(
+        "{seen} input(s) scanned, {found} post(s) found, {skipped} skipped, {failed} failed"
+    ));
+    Ok(if failed > 0 { Exit::Partial } else { Exit::Ok })
+}
+
+fn row(p: &Post) -> Vec<String> {
+    vec![
+        p.platform.to_string(),
+        p.kind.to_string(),
+        p.form.to_string(),
+        or_dash(p.post_id.as_deref()),
+        at_handle(p.handle.as_deref()),
+        or_dash(p.date.as_deref()),
+        format!(
+            "{}:{}",
+            p.source.path.as_deref().unwrap_or("<stdin>"),
+            p.source.line
+        ),
+        or_dash(p.text.as_deref()),
+    ]
 }

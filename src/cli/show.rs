@@ -1,94 +1,94 @@
 //! `embedvault show`: one post with every field and every sighting, raw fragment included.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 
-use embedvault::query::{self, StoredPost};
+use embedvault::StoredPost;
+use serde_json::Value;
 
-use super::{EXIT_FATAL, EXIT_OK, EXIT_SOME_FAILED, ShowArgs, ShowFormat};
+use super::table::clean;
+use super::{Exit, ShowArgs, ShowFormat, messages};
 
-pub(super) fn run(a: ShowArgs) -> u8 {
-    let Some(store) = super::open_read_only(&a.db.db) else {
-        return EXIT_FATAL;
-    };
-    let posts = match query::show(&store, &a.key) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("embedvault: {e}");
-            return EXIT_FATAL;
-        }
-    };
+pub(super) fn run(a: ShowArgs) -> anyhow::Result<Exit> {
+    let archive = super::open_read_only(&a.db.db)?;
+    let posts = archive.show(&a.key)?;
     if posts.is_empty() {
-        eprintln!("embedvault: no post {:?} in {}", a.key, a.db.db.display());
-        return EXIT_SOME_FAILED;
+        messages::note(format!("no post {:?} in {}", a.key, a.db.db.display()));
+        return Ok(Exit::Partial);
     }
-    let format = a.format.unwrap_or(if io::stdout().is_terminal() {
-        ShowFormat::Text
-    } else {
-        ShowFormat::Json
-    });
     let mut out = io::BufWriter::new(io::stdout().lock());
-    let r = match format {
+    match super::pick_format(a.format, ShowFormat::Text, ShowFormat::Json) {
         ShowFormat::Json => {
             // One post is one object; a key that names several (rare) gives an array.
-            let written = if posts.len() == 1 {
-                serde_json::to_writer_pretty(&mut out, &posts[0])
+            if posts.len() == 1 {
+                serde_json::to_writer_pretty(&mut out, &posts[0])?;
             } else {
-                serde_json::to_writer_pretty(&mut out, &posts)
-            };
-            written
-                .map_err(io::Error::other)
-                .and_then(|_| out.write_all(b"\n"))
+                serde_json::to_writer_pretty(&mut out, &posts)?;
+            }
+            out.write_all(b"\n")?;
         }
-        ShowFormat::Text => posts.iter().try_for_each(|p| text(&mut out, p)),
+        ShowFormat::Text => {
+            for p in &posts {
+                text(&mut out, p)?;
+            }
+        }
     }
-    .and_then(|_| out.flush());
-    match r {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
-            eprintln!("embedvault: cannot write output: {e}");
-            EXIT_FATAL
-        }
-        _ => EXIT_OK,
+    out.flush()?;
+    Ok(Exit::Ok)
+}
+
+/// Fields shown elsewhere in the text form: in the heading, as the text block, or as the
+/// sightings.
+const SHOWN_APART: &[&str] = &[
+    "platform",
+    "kind",
+    "form",
+    "text",
+    "source",
+    "sightings",
+    "archive_id",
+];
+
+/// A field's value for reading: `-` when missing, lists joined.
+fn value(name: &str, v: &Value) -> String {
+    match v {
+        Value::Null => "-".into(),
+        Value::String(s) if name == "handle" => format!("@{s}"),
+        Value::String(s) => s.clone(),
+        Value::Array(a) => a
+            .iter()
+            .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
+            .collect::<Vec<_>>()
+            .join(if name == "notes" { "; " } else { " " }),
+        other => other.to_string(),
     }
 }
 
-fn text<W: Write>(w: &mut W, p: &StoredPost) -> io::Result<()> {
-    let o = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+fn text<W: Write>(w: &mut W, s: &StoredPost) -> io::Result<()> {
+    let p = &s.post;
     writeln!(
         w,
         "post #{}  {} {} ({})",
-        p.archive_id, p.platform, p.kind, p.form
+        s.archive_id, p.platform, p.kind, p.form
     )?;
-    let fields = [
-        ("post_id", o(&p.post_id)),
-        ("url", o(&p.url)),
-        (
-            "handle",
-            p.handle.as_deref().map_or("-".into(), |h| format!("@{h}")),
-        ),
-        ("display_name", o(&p.display_name)),
-        ("date_text", o(&p.date_text)),
-        ("date", o(&p.date)),
-        ("created_at", o(&p.created_at)),
-        ("lang", o(&p.lang)),
-        ("media", p.media.join(" ")),
-        ("links", p.links.join(" ")),
-        ("detector", p.detector.clone()),
-        ("notes", p.notes.join("; ")),
-    ];
-    for (k, v) in fields {
-        writeln!(w, "  {k:<13} {v}")?;
+    if let Value::Object(fields) = serde_json::to_value(p)? {
+        for (k, v) in &fields {
+            if !SHOWN_APART.contains(&k.as_str()) {
+                writeln!(w, "  {k:<13} {}", clean(&value(k, v)))?;
+            }
+        }
     }
     writeln!(w, "  text:")?;
-    for line in p.text.as_deref().unwrap_or("-").lines() {
+    for line in clean(p.text.as_deref().unwrap_or("-")).lines() {
         writeln!(w, "    {line}")?;
     }
-    writeln!(w, "  sightings: {}", p.sightings.len())?;
-    for (i, s) in p.sightings.iter().enumerate() {
+    writeln!(w, "  sightings: {}", s.sightings.len())?;
+    for (i, s) in s.sightings.iter().enumerate() {
+        let place = s.path.as_deref().or(s.url.as_deref()).unwrap_or("<stdin>");
         writeln!(
             w,
             "  [{}] {} bytes {}..{} line {} ({} {}, {}; {} {}; run {}, {})",
             i + 1,
-            s.path.as_deref().or(s.url.as_deref()).unwrap_or("<stdin>"),
+            clean(place),
             s.start,
             s.end,
             s.line,
@@ -102,10 +102,10 @@ fn text<W: Write>(w: &mut W, p: &StoredPost) -> io::Result<()> {
         )?;
         writeln!(w, "      sha256 {}", s.sha256)?;
         if let Some(u) = &s.url {
-            writeln!(w, "      article {u}")?;
+            writeln!(w, "      article {}", clean(u))?;
         }
         if s.conflicts.as_object().is_some_and(|m| !m.is_empty()) {
-            writeln!(w, "      differs here: {}", s.conflicts)?;
+            writeln!(w, "      differs here: {}", clean(&s.conflicts.to_string()))?;
         }
         if let Some(f) = &s.fragment {
             let cut = if s.fragment_truncated == Some(true) {
@@ -114,7 +114,7 @@ fn text<W: Write>(w: &mut W, p: &StoredPost) -> io::Result<()> {
                 ""
             };
             writeln!(w, "      fragment{cut}:")?;
-            for line in f.lines() {
+            for line in clean(f).lines() {
                 writeln!(w, "      | {line}")?;
             }
         }

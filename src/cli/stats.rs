@@ -2,61 +2,43 @@
 
 use std::io::{self, Write};
 
-use embedvault::query::{self, Count, Stats};
+use embedvault::{Count, Stats};
 
-use super::{EXIT_FATAL, EXIT_OK, StatsArgs, StatsFormat};
+use super::table::{Table, terminal_width};
+use super::{Exit, StatsArgs, StatsFormat};
 
-pub(super) fn run(a: StatsArgs) -> u8 {
-    let Some(store) = super::open_read_only(&a.db.db) else {
-        return EXIT_FATAL;
-    };
-    let stats = match query::stats(&store) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("embedvault: {e}");
-            return EXIT_FATAL;
-        }
-    };
+pub(super) fn run(a: StatsArgs) -> anyhow::Result<Exit> {
+    let stats = super::open_read_only(&a.db.db)?.stats()?;
     let mut out = io::BufWriter::new(io::stdout().lock());
-    let r = match a.format {
-        StatsFormat::Json => serde_json::to_writer_pretty(&mut out, &stats)
-            .map_err(io::Error::other)
-            .and_then(|_| out.write_all(b"\n")),
-        StatsFormat::Table => table(&mut out, &stats),
-    }
-    .and_then(|_| out.flush());
-    match r {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
-            eprintln!("embedvault: cannot write output: {e}");
-            EXIT_FATAL
+    match a.format {
+        StatsFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &stats)?;
+            out.write_all(b"\n")?;
         }
-        _ => EXIT_OK,
+        StatsFormat::Table => table(&mut out, &stats)?,
     }
+    out.flush()?;
+    Ok(Exit::Ok)
 }
 
 fn table<W: Write>(w: &mut W, s: &Stats) -> io::Result<()> {
-    writeln!(w, "posts       {}", s.posts)?;
-    writeln!(w, "sightings   {}", s.sightings)?;
-    writeln!(w, "sources     {}", s.sources)?;
-    writeln!(w, "runs        {}", s.runs)?;
-    writeln!(w, "failures    {}", s.failures)?;
-    writeln!(
-        w,
-        "dates       {} .. {}",
-        s.date_span.0.as_deref().unwrap_or("-"),
-        s.date_span.1.as_deref().unwrap_or("-")
-    )?;
-    writeln!(w, "last run    {}", s.last_run.as_deref().unwrap_or("-"))?;
-    let group = |w: &mut W, title: &str, counts: &[Count]| -> io::Result<()> {
-        writeln!(w, "\n{title}")?;
-        for c in counts {
-            writeln!(w, "  {:<24} {}", c.key, c.count)?;
-        }
-        Ok(())
-    };
-    group(w, "by platform", &s.by_platform)?;
-    group(w, "by kind", &s.by_kind)?;
-    group(w, "by form", &s.by_form)?;
+    let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+    let mut totals = Table::headless(2, 0, 1, 80);
+    for (k, v) in [
+        ("posts", s.posts.to_string()),
+        ("sightings", s.sightings.to_string()),
+        ("sources", s.sources.to_string()),
+        ("runs", s.runs.to_string()),
+        ("failures", s.failures.to_string()),
+        (
+            "dates",
+            format!("{} .. {}", dash(&s.date_span.0), dash(&s.date_span.1)),
+        ),
+        ("last run", dash(&s.last_run)),
+    ] {
+        totals.row(vec![k.to_string(), v]);
+    }
+    totals.write(w, terminal_width())?;
     let handles: Vec<Count> = s
         .top_handles
         .iter()
@@ -65,5 +47,18 @@ fn table<W: Write>(w: &mut W, s: &Stats) -> io::Result<()> {
             count: c.count,
         })
         .collect();
-    group(w, "top handles (embeds)", &handles)
+    for (title, counts) in [
+        ("by platform", &s.by_platform),
+        ("by kind", &s.by_kind),
+        ("by form", &s.by_form),
+        ("top handles (embeds)", &handles),
+    ] {
+        writeln!(w, "\n{title}")?;
+        let mut t = Table::headless(2, 2, 0, 60);
+        for c in counts.iter() {
+            t.row(vec![c.key.clone(), c.count.to_string()]);
+        }
+        t.write(w, terminal_width())?;
+    }
+    Ok(())
 }

@@ -15,14 +15,39 @@ use regex::Regex;
 use scraper::ElementRef;
 
 use super::dom::{self, TextOpts};
-use super::{Page, PostRef, dates, urls};
+use super::{Detector, Page, PostRef, urls};
 use crate::post::{Form, Kind, Platform, Post};
 
-/// Markers that send a page to this detector.
-pub const MARKERS: &[&str] = &["bsky", "bluesky"];
+/// Everything about Bluesky.
+pub(crate) static PLATFORM: Detector = Detector {
+    platform: Platform::Bluesky,
+    markers: &["bsky", "bluesky"],
+    markup,
+    text,
+    parse_url,
+    id_time: tid_time,
+    tidy_text,
+    names: &["bluesky"],
+    hosts: &["bsky.app"],
+    ..Detector::BASE
+};
+
+/// The opening of a flattened signature, `(@handle.bsky.social)`.
+const SIGNATURE: &str = "(@";
+
+/// The label Bluesky's embed shows for attached media: not part of the post's text.
+const MEDIA_LABEL: &str = "[image or embed]";
+
+/// A post text without the trailing media label, in every form of the post.
+fn tidy_text(t: String) -> String {
+    match t.trim_end().strip_suffix(MEDIA_LABEL) {
+        Some(rest) => rest.trim_end().to_string(),
+        None => t,
+    }
+}
 
 /// Reads a Bluesky post URL or at-URI.
-pub fn parse_url(s: &str) -> Option<PostRef> {
+fn parse_url(s: &str) -> Option<PostRef> {
     let s = s.trim();
     if let Some(rest) = s.strip_prefix("at://") {
         let segs: Vec<&str> = rest
@@ -62,7 +87,7 @@ fn post_ref(who: &str, rkey: &str) -> Option<PostRef> {
 const TID_ALPHABET: &[u8] = b"234567abcdefghijklmnopqrstuvwxyz";
 
 /// The time a TID record key encodes (`unix_us = value >> 10`), from the post ID's last segment.
-pub fn tid_time(post_id: &str) -> Option<DateTime<Utc>> {
+fn tid_time(post_id: &str) -> Option<DateTime<Utc>> {
     let rkey = post_id.rsplit('/').next()?;
     if rkey.len() != 13 {
         return None;
@@ -84,28 +109,19 @@ static HANDLE_PAREN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\(\s*@([A-Za-z0-9.\-]{3,253})\s*\)").expect("valid regex"));
 
 /// `blockquote.bluesky-embed` (or a `div` with that class).
-pub fn markup(page: &mut Page<'_>) -> Vec<Post> {
+fn markup(page: &mut Page<'_>) -> Vec<Post> {
     let html = page.text;
-    let tags = page.start_tags_with_class(&["bluesky-embed"]);
-    let mut out = Vec::new();
-    for (tag, span) in dom::located(tags, html, &["blockquote", "div"]) {
-        let frag = dom::parse_fragment(page.fragment(span.clone()));
-        let Some(bq) = dom::first_element(&frag, tag.name(html)) else {
-            continue;
-        };
+    page.read_elements(&["bluesky-embed"], &["blockquote", "div"], |tag, bq, _| {
         let links = dom::links(bq);
         let uri = tag.attr(html, "data-bluesky-uri").map(|u| u.into_owned());
         let r = uri
             .as_deref()
             .and_then(parse_url)
-            .or_else(|| links.iter().rev().find_map(|(h, _)| parse_url(h)));
-        let Some(r) = r else { continue };
+            .or_else(|| links.iter().rev().find_map(|(h, _)| parse_url(h)))?;
         let mut post = r.to_post(Kind::Embed, Form::Blockquote, "bluesky/blockquote");
         read_fields(bq, &links, &mut post);
-        post.span = span;
-        out.push(post);
-    }
-    out
+        Some(post)
+    })
 }
 
 fn read_fields(bq: ElementRef<'_>, links: &[(String, String)], post: &mut Post) {
@@ -116,13 +132,6 @@ fn read_fields(bq: ElementRef<'_>, links: &[(String, String)], post: &mut Post) 
         .find(|e| e.value().name() == "p")
     {
         let t = dom::element_text(p, TextOpts::default());
-        // A trailing "[image or embed]" link marks attached media, not text.
-        let t = t.trim_end();
-        let t = t
-            .strip_suffix("[image or embed]")
-            .unwrap_or(t)
-            .trim_end()
-            .to_string();
         if !t.is_empty() {
             post.text = Some(t);
         }
@@ -150,9 +159,7 @@ fn read_fields(bq: ElementRef<'_>, links: &[(String, String)], post: &mut Post) 
         .rev()
         .find(|(h, t)| parse_url(h).is_some() && t.chars().any(|c| c.is_ascii_digit()))
     {
-        let t = dom::squash_ws(t);
-        post.date = dates::parse_date(&t).map(|d| d.to_string());
-        post.date_text = Some(t);
+        post.set_date(t);
     }
 }
 
@@ -163,23 +170,19 @@ static FLAT: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Flattened embeds: `TEXT [image or embed] — Name (@handle.bsky.social) March 4, 2025 at 4:20 PM`.
 /// Handles with a dot tell Bluesky apart from Twitter's dotless ones.
-pub fn text(page: &Page<'_>) -> Vec<Post> {
-    if !page.has_free_hit(&["(@"]) {
+fn text(page: &Page<'_>) -> Vec<Post> {
+    if !page.has_free_hit(&[SIGNATURE]) {
         return Vec::new();
     }
-    let view = page.text_view();
-    let t = view.text.as_str();
-    let mut out = Vec::new();
-    for c in FLAT.captures_iter(t) {
-        let Some(all) = c.get(0) else { continue };
+    super::text::view_posts(page, &FLAT, |c, t| {
+        let all = c.get(0)?;
         let mut post = Post::new(Platform::Bluesky, Kind::Embed, Form::Text, "bluesky/text");
         let name = c[1].trim();
         if !name.is_empty() {
             post.display_name = Some(name.to_string());
         }
         post.handle = Some(c[2].to_string());
-        post.date_text = Some(c[3].to_string());
-        post.date = dates::parse_date(&c[3]).map(|d| d.to_string());
+        post.set_date(&c[3]);
         let para = super::text::paragraph_start(t, all.start(), 0, false);
         let body = t[para..all.start()].trim();
         let mut start = all.start();
@@ -187,13 +190,6 @@ pub fn text(page: &Page<'_>) -> Vec<Post> {
             post.text = Some(body.to_string());
             start = para + (t[para..].len() - t[para..].trim_start().len());
         }
-        let span = start..all.end();
-        post.span = if page.is_html() {
-            view.page_span(span, page.text)
-        } else {
-            span
-        };
-        out.push(post);
-    }
-    out
+        Some((post, start..all.end()))
+    })
 }

@@ -1,8 +1,8 @@
 //! Parsing of the localized dates that embeds show as plain text.
 //!
-//! Tweet tails (`— Name (@handle) August 17, 2021`), Facebook "Posted by … on <date>" tails,
+//! Tweet tails (`— Name (@handle) August 17, 2021`), Facebook `Posted by … on <date>` tails,
 //! old Instagram `<time>` texts, Bluesky tails and BuzzFeed-style cards all print the post
-//! date as text in the embedder's locale (EMBED_FORMATS.md §1.3, §2.1, §4, §6). This module
+//! date as text in the embedder's locale. This module
 //! turns such text into a [`NaiveDate`] with a small hand-written tokenizer: no regex, and the
 //! month / weekday lexicon is built once in a [`LazyLock`].
 //!

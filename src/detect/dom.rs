@@ -14,7 +14,9 @@
 
 use std::borrow::Cow;
 use std::ops::Range;
+use std::sync::LazyLock;
 
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
 use scraper::{ElementRef, Html, Node};
 
 /// The longest span an element may take when its end tag is missing.
@@ -132,7 +134,10 @@ fn attrs(s: &str) -> impl Iterator<Item = (&str, &str)> {
     })
 }
 
-/// Elements whose content is raw text: no tags inside them are real.
+/// Elements whose content is raw text: no tags inside them are real. Of these, scripts,
+/// styles and text areas (with comments) are also *opaque* to detection: their contents are
+/// not part of the page's markup or text (see [`opaque_regions`]). Iframe and title contents are
+/// raw text too, but a fallback written inside an iframe is still read.
 const RAW_TEXT: &[&str] = &[
     "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes",
 ];
@@ -530,15 +535,105 @@ pub fn links(el: ElementRef<'_>) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Located elements whose start tag carries one of `classes`: the tag and the element's span.
-pub fn located(page_tags: Vec<Tag>, html: &str, names: &[&str]) -> Vec<(Tag, Range<usize>)> {
-    page_tags
-        .into_iter()
-        .filter(|t| names.is_empty() || names.iter().any(|n| t.is(html, n)))
-        .map(|t| {
-            let end = element_end(html, &t);
-            let span = t.range.start..end;
-            (t, span)
+/// The tag whose `<…>` contains `pos`: the nearest `<` before it that lexes to a tag
+/// spanning `pos` (a few candidates back, since attribute values may hold `<`).
+pub fn enclosing_tag(html: &str, pos: usize) -> Option<Tag> {
+    let b = html.as_bytes();
+    // A marker may start at the tag's own `<` (`<iframe`).
+    let mut hi = (pos + 1).min(b.len());
+    for _ in 0..4 {
+        let lt =
+            memchr::memrchr(b'<', &b[pos.saturating_sub(4096)..hi])? + pos.saturating_sub(4096);
+        if let Some(tag) = lex_tag(html, lt)
+            && tag.range.end > pos
+        {
+            return (tag.kind == TagKind::Start).then_some(tag);
+        }
+        hi = lt;
+    }
+    None
+}
+
+/// Openers of opaque regions, in the spellings pages use (a packed searcher has no case
+/// folding, so upper- and title-case forms are listed); pattern `i` maps to `OPAQUE_KIND[i]`:
+/// 0 a comment, else the index of the element in `OPAQUE_ELEMENTS` plus one.
+const OPAQUE_PATTERNS: &[&str] = &[
+    "<!--",
+    "<script",
+    "<SCRIPT",
+    "<Script",
+    "<style",
+    "<STYLE",
+    "<textarea",
+    "<TEXTAREA",
+];
+const OPAQUE_KIND: &[usize] = &[0, 1, 1, 1, 2, 2, 3, 3];
+const OPAQUE_ELEMENTS: [&str; 3] = ["script", "style", "textarea"];
+
+static OPAQUE_OPEN: LazyLock<aho_corasick::packed::Searcher> = LazyLock::new(|| {
+    aho_corasick::packed::Config::new()
+        .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
+        .builder()
+        .extend(OPAQUE_PATTERNS)
+        .build()
+        .or_else(|| {
+            aho_corasick::packed::Config::new()
+                .only_rabin_karp(true)
+                .builder()
+                .extend(OPAQUE_PATTERNS)
+                .build()
         })
-        .collect()
+        .expect("static patterns build")
+});
+
+/// Finders for the end tags of the opaque elements.
+static CLOSERS: LazyLock<[AhoCorasick; 3]> = LazyLock::new(|| {
+    OPAQUE_ELEMENTS.map(|c| {
+        AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .build([format!("</{c}")])
+            .expect("static pattern builds")
+    })
+});
+
+/// The contents of scripts, styles, text areas and comments: regions whose text is neither
+/// markup nor visible text. The start tags stay outside (their attributes may name a post, as
+/// Telegram's widget script does).
+pub fn opaque_regions(text: &str) -> Vec<Range<usize>> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while pos < b.len() {
+        let Some(m) = OPAQUE_OPEN.find(&b[pos..]) else {
+            break;
+        };
+        let start = pos + m.start();
+        let (region_start, end) = match OPAQUE_KIND[m.pattern().as_usize()] {
+            0 => (
+                start,
+                memchr::memmem::find(&b[start + 4..], b"-->")
+                    .map_or(b.len(), |p| start + 4 + p + 3),
+            ),
+            k => {
+                let name = OPAQUE_ELEMENTS[k - 1];
+                debug_assert!(RAW_TEXT.contains(&name));
+                // Must be a real tag name, not `<scripts` or `<styleguide`.
+                let after = b.get(start + 1 + name.len()).copied().unwrap_or(b'>');
+                if !(after.is_ascii_whitespace() || after == b'>' || after == b'/') {
+                    pos = start + 1;
+                    continue;
+                }
+                let body = lex_tag(text, start).map_or(start, |t| t.range.end);
+                let end = CLOSERS[k - 1]
+                    .find(&b[body..])
+                    .map_or(b.len(), |c| body + c.start());
+                (body, end)
+            }
+        };
+        if end > region_start {
+            out.push(region_start..end);
+        }
+        pos = end.max(start + 1);
+    }
+    out
 }

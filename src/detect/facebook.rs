@@ -10,19 +10,37 @@
 //! a page URL), profile URLs. An opaque `pfbid…` ID is kept as it stands; a numeric ID from a
 //! `graph.facebook.com/<owner>/posts/<id>` cite is preferred when the markup gives both.
 
+use std::ops::Range;
+
 use scraper::ElementRef;
 
 use super::dom::{self, TextOpts};
-use super::{Page, PostRef, dates, urls};
+use super::{Amp, Detector, Page, PostRef, dates, urls};
 use crate::post::{Form, Kind, Platform, Post};
 
-/// Markers that send a page to this detector.
-pub const MARKERS: &[&str] = &["facebook", "fb-post", "Posted by"];
+/// Everything about Facebook.
+pub(crate) static PLATFORM: Detector = Detector {
+    platform: Platform::Facebook,
+    markers: &["facebook", "fb-post", POSTED_BY],
+    markup,
+    text,
+    parse_url,
+    amp: &[Amp {
+        element: "amp-facebook",
+        attr: "data-href",
+    }],
+    names: &["facebook"],
+    hosts: &["facebook.com", "fb.com"],
+    ..Detector::BASE
+};
+
+/// The words of the flattened tail (`Posted by Name on date`).
+const POSTED_BY: &str = "Posted by";
 
 /// Reads a Facebook post, video or photo URL (plugin URLs are read through their `href`).
-pub fn parse_url(s: &str) -> Option<PostRef> {
+fn parse_url(s: &str) -> Option<PostRef> {
     let p = urls::parts(s)?;
-    if !(p.host_is("facebook.com") || p.host == "fb.com") {
+    if !PLATFORM.hosts.iter().any(|h| p.host_is(h)) {
         return None;
     }
     let segs = p.segments();
@@ -96,21 +114,18 @@ pub fn parse_url(s: &str) -> Option<PostRef> {
 }
 
 /// `div.fb-post`, `div.fb-video` and bare `blockquote.fb-xfbml-parse-ignore` citing a post.
-pub fn markup(page: &mut Page<'_>) -> Vec<Post> {
+fn markup(page: &mut Page<'_>) -> Vec<Post> {
     let html = page.text;
-    let tags = page.start_tags_with_class(&["fb-post", "fb-video", "fb-xfbml-parse-ignore"]);
-    let mut out: Vec<Post> = Vec::new();
-    for (tag, span) in dom::located(tags, html, &[]) {
-        if out
+    // A fallback blockquote inside an `fb-post` div is part of that embed, not another one.
+    let mut taken: Vec<Range<usize>> = Vec::new();
+    let classes = ["fb-post", "fb-video", "fb-xfbml-parse-ignore"];
+    page.read_elements(&classes, &[], |tag, el, span| {
+        if taken
             .iter()
-            .any(|p| p.span.start <= span.start && span.end <= p.span.end)
+            .any(|t| t.start <= span.start && span.end <= t.end)
         {
-            continue;
+            return None;
         }
-        let frag = dom::parse_fragment(page.fragment(span.clone()));
-        let Some(el) = dom::first_element(&frag, tag.name(html)) else {
-            continue;
-        };
         let bq = if el.value().name() == "blockquote" {
             Some(el)
         } else {
@@ -134,7 +149,7 @@ pub fn markup(page: &mut Page<'_>) -> Vec<Post> {
             }
             (Some(h), _) => h,
             (None, Some(c)) => c,
-            (None, None) => continue,
+            (None, None) => return None,
         };
         let form = if bq.is_some() {
             Form::Blockquote
@@ -145,10 +160,9 @@ pub fn markup(page: &mut Page<'_>) -> Vec<Post> {
         if let Some(b) = bq {
             read_fields(b, &mut post);
         }
-        post.span = span;
-        out.push(post);
-    }
-    out
+        taken.push(span.clone());
+        Some(post)
+    })
 }
 
 fn read_fields(bq: ElementRef<'_>, post: &mut Post) {
@@ -204,8 +218,7 @@ fn read_fields(bq: ElementRef<'_>, post: &mut Post) {
             dates::parse_date(&rest).map(|_| rest)
         });
     if let Some(d) = date_text.filter(|d| !d.is_empty()) {
-        post.date = dates::parse_date(&d).map(|x| x.to_string());
-        post.date_text = Some(d);
+        post.set_date(&d);
     }
 }
 
@@ -226,18 +239,17 @@ static FLAT_POSTED_BY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::
 });
 
 /// Flattened embeds: `<excerpt> Posted by Harbour Bakery on Thursday, May 2, 2024`.
-pub fn text(page: &Page<'_>) -> Vec<Post> {
-    if !page.has_free_hit(&["Posted by"]) {
+fn text(page: &Page<'_>) -> Vec<Post> {
+    if !page.has_free_hit(&[POSTED_BY]) {
         return Vec::new();
     }
     super::text::view_posts(page, &FLAT_POSTED_BY, |c, t| {
         let all = c.get(0)?;
         let date_text = c[2].trim();
-        let date = dates::parse_date(date_text)?;
+        dates::parse_date(date_text)?;
         let mut post = Post::new(Platform::Facebook, Kind::Embed, Form::Text, "facebook/text");
         post.display_name = Some(c[1].trim().to_string());
-        post.date_text = Some(date_text.to_string());
-        post.date = Some(date.to_string());
+        post.set_date(date_text);
         let mut start = all.start();
         if let Some((body, at)) = super::text::text_before(t, all.start()) {
             post.text = Some(body);

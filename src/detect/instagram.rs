@@ -1,6 +1,6 @@
-//! Instagram: the `blockquote.instagram-media` fallback in every generation (v7 "A photo
-//! posted by … on <time>", v8–12 "A post shared by <a>Name</a> (@handle) on <time>", v12–14
-//! captionless "A post shared by Name (@handle)"), localized tails, and the flattened text
+//! Instagram: the `blockquote.instagram-media` fallback in every generation (v7 `A photo
+//! posted by … on <time>`, v8–12 `A post shared by <a>Name</a> (@handle) on <time>`, v12–14
+//! captionless `A post shared by Name (@handle)`), localized tails, and the flattened text
 //! form. Iframes (`/p/<code>/embed/captioned/`), `amp-instagram` and placeholders are read by
 //! the shared finders through [`parse_url`] and [`id_attr`].
 //!
@@ -14,16 +14,35 @@ use regex::Regex;
 use scraper::ElementRef;
 
 use super::dom::{self, TextOpts};
-use super::{Page, PostRef, dates, urls};
+use super::{Amp, Detector, Page, PostRef, urls};
 use crate::post::{Form, Kind, Platform, Post};
 
-/// Markers that send a page to this detector.
-pub const MARKERS: &[&str] = &["instagr", "shared by", "posted by"];
+/// Everything about Instagram.
+pub(crate) static PLATFORM: Detector = Detector {
+    platform: Platform::Instagram,
+    markers: &["instagr", SHARED_BY_WORDS, POSTED_BY],
+    markup,
+    text,
+    parse_url,
+    id_attr,
+    bare_id,
+    amp: &[Amp {
+        element: "amp-instagram",
+        attr: "data-shortcode",
+    }],
+    names: &["instagram"],
+    hosts: &["instagram.com", "instagr.am"],
+    ..Detector::BASE
+};
+
+/// Words of the flattened tail ("A post shared by", "A photo posted by").
+const SHARED_BY_WORDS: &str = "shared by";
+const POSTED_BY: &str = "posted by";
 
 /// Reads an Instagram post URL.
-pub fn parse_url(s: &str) -> Option<PostRef> {
+fn parse_url(s: &str) -> Option<PostRef> {
     let p = urls::parts(s)?;
-    if !(p.host_is("instagram.com") || p.host == "instagr.am") {
+    if !PLATFORM.hosts.iter().any(|h| p.host_is(h)) {
         return None;
     }
     let segs = p.segments();
@@ -49,7 +68,7 @@ fn shortcode(code: &str, handle: Option<&str>) -> Option<PostRef> {
 
 /// Reads a shortcode attribute (`data-shortcode`, `data-instgrm-shortcode`; `data-id` and
 /// `data-embed-id` on an element that names Instagram).
-pub fn id_attr(name: &str, value: &str, context: bool) -> Option<PostRef> {
+fn id_attr(name: &str, value: &str, context: bool) -> Option<PostRef> {
     let always = matches!(name, "data-shortcode" | "data-instgrm-shortcode");
     let ctx = matches!(
         name,
@@ -58,11 +77,12 @@ pub fn id_attr(name: &str, value: &str, context: bool) -> Option<PostRef> {
     if !(always || ctx && context) {
         return None;
     }
-    // A bare shortcode is 10 or 11 characters (12 allowed); other values are page IDs.
-    parse_url(value).or_else(|| {
-        let v = value.trim();
-        (10..=12).contains(&v.len()).then(|| shortcode(v, None))?
-    })
+    parse_url(value).or_else(|| bare_id(value.trim()))
+}
+
+/// A bare shortcode is 10 or 11 characters (12 allowed); other values are page IDs.
+fn bare_id(v: &str) -> Option<PostRef> {
+    (10..=12).contains(&v.len()).then(|| shortcode(v, None))?
 }
 
 /// "A post shared by Name (@handle)" and its older and localized forms.
@@ -74,7 +94,7 @@ static SHARED_BY: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// `blockquote.instagram-media`, and publishers' own cards (`div.subbuzz-instagram`).
-pub fn markup(page: &mut Page<'_>) -> Vec<Post> {
+fn markup(page: &mut Page<'_>) -> Vec<Post> {
     let mut out = blockquotes(page);
     out.extend(cards(page));
     out
@@ -84,58 +104,33 @@ static CARD_HANDLE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)instagram:\s*@([A-Za-z0-9._]{1,30})").expect("valid regex"));
 
 fn cards(page: &Page<'_>) -> Vec<Post> {
-    let html = page.text;
-    let mut out = Vec::new();
-    for (_, span) in dom::located(
-        page.start_tags_with_class(&["subbuzz-instagram"]),
-        html,
-        &["div"],
-    ) {
-        let frag = dom::parse_fragment(page.fragment(span.clone()));
-        let Some(card) = dom::first_element(&frag, "div") else {
-            continue;
-        };
-        let Some(r) = dom::links(card)
+    page.read_elements(&["subbuzz-instagram"], &["div"], |_, card, _| {
+        let r = dom::links(card)
             .into_iter()
-            .find_map(|(h, _)| parse_url(&h))
-        else {
-            continue;
-        };
+            .find_map(|(h, _)| parse_url(&h))?;
         let mut post = r.to_post(Kind::Embed, Form::Card, "instagram/card");
         let t = dom::squash_ws(&dom::element_text(card, TextOpts::default()));
         if let Some(c) = CARD_HANDLE.captures(&t) {
             post.handle = Some(c[1].to_string());
         }
-        post.span = span;
-        out.push(post);
-    }
-    out
+        Some(post)
+    })
 }
 
+/// `blockquote.instagram-media` (only blockquotes: themes also use the class on layout `div`s).
 fn blockquotes(page: &Page<'_>) -> Vec<Post> {
     let html = page.text;
-    let tags = page.start_tags_with_class(&["instagram-media"]);
-    let mut out = Vec::new();
-    // Only blockquotes: themes also use the class on layout `div`s.
-    for (tag, span) in dom::located(tags, html, &["blockquote"]) {
-        let frag = dom::parse_fragment(page.fragment(span.clone()));
-        let Some(bq) = dom::first_element(&frag, tag.name(html)) else {
-            continue;
-        };
+    page.read_elements(&["instagram-media"], &["blockquote"], |tag, bq, _| {
         let permalink = tag
             .attr(html, "data-instgrm-permalink")
             .map(|s| s.into_owned())
             .into_iter()
             .chain(dom::links(bq).into_iter().map(|(h, _)| h));
-        let Some(r) = permalink.into_iter().find_map(|u| parse_url(&u)) else {
-            continue;
-        };
+        let r = permalink.into_iter().find_map(|u| parse_url(&u))?;
         let mut post = r.to_post(Kind::Embed, Form::Blockquote, "instagram/blockquote");
         read_fields(bq, &mut post);
-        post.span = span;
-        out.push(post);
-    }
-    out
+        Some(post)
+    })
 }
 
 fn read_fields(bq: ElementRef<'_>, post: &mut Post) {
@@ -167,8 +162,7 @@ fn read_fields(bq: ElementRef<'_>, post: &mut Post) {
                     .unwrap_or(rest)
                     .trim();
                 if !rest.is_empty() && rest.chars().any(|ch| ch.is_ascii_digit()) {
-                    post.date = dates::parse_date(rest).map(|d| d.to_string());
-                    post.date_text = Some(rest.to_string());
+                    post.set_date(rest);
                 }
             }
         }
@@ -179,8 +173,7 @@ fn read_fields(bq: ElementRef<'_>, post: &mut Post) {
         {
             let shown = dom::squash_ws(&dom::element_text(time, TextOpts::default()));
             if !shown.is_empty() {
-                post.date = dates::parse_date(&shown).map(|d| d.to_string());
-                post.date_text = Some(shown);
+                post.set_date(&shown);
             }
             // The exact UTC time the markup gives.
             if let Some(dt) = time
@@ -227,15 +220,12 @@ static FLAT_SHARED: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Flattened embeds: "… A post shared by Name (@handle)" / "A photo posted by Name (@handle)
 /// on May 8, 2012 at 2:58am PDT".
-pub fn text(page: &Page<'_>) -> Vec<Post> {
-    if !page.has_free_hit(&["shared by", "posted by"]) {
+fn text(page: &Page<'_>) -> Vec<Post> {
+    if !page.has_free_hit(&[SHARED_BY_WORDS, POSTED_BY]) {
         return Vec::new();
     }
-    let view = page.text_view();
-    let t = view.text.as_str();
-    let mut out = Vec::new();
-    for c in FLAT_SHARED.captures_iter(t) {
-        let Some(all) = c.get(0) else { continue };
+    super::text::view_posts(page, &FLAT_SHARED, |c, t| {
+        let all = c.get(0)?;
         let mut post = Post::new(
             Platform::Instagram,
             Kind::Embed,
@@ -248,8 +238,7 @@ pub fn text(page: &Page<'_>) -> Vec<Post> {
         }
         post.handle = Some(c[2].to_string());
         if let Some(d) = c.get(3) {
-            post.date_text = Some(d.as_str().to_string());
-            post.date = dates::parse_date(d.as_str()).map(|d| d.to_string());
+            post.set_date(d.as_str());
         }
         // The caption, when shown, is the text before the tail on the same paragraph.
         let para = super::text::paragraph_start(t, all.start(), 0, false);
@@ -263,16 +252,6 @@ pub fn text(page: &Page<'_>) -> Vec<Post> {
             post.text = Some(before.to_string());
             start = para + (t[para..].len() - t[para..].trim_start().len());
         }
-        let span = start..all.end();
-        post.span = if page.is_html() {
-            view.page_span(span, page.text)
-        } else {
-            span
-        };
-        if page.is_claimed(post.span.start) {
-            continue;
-        }
-        out.push(post);
-    }
-    out
+        Some((post, start..all.end()))
+    })
 }

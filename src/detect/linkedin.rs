@@ -4,16 +4,23 @@
 //! are read too, for links. Identity is the URN with its type (`share`, `ugcPost`, `activity`):
 //! the numbers of one post under different types differ.
 
-use super::{PostRef, urls};
+use super::{Detector, PostRef, urls};
 use crate::post::Platform;
 
-/// Markers that send a page to this detector.
-pub const MARKERS: &[&str] = &["linkedin.com"];
+/// Everything about LinkedIn.
+pub(crate) static PLATFORM: Detector = Detector {
+    platform: Platform::Linkedin,
+    markers: &["linkedin.com"],
+    parse_url,
+    names: &["linkedin"],
+    hosts: &["linkedin.com"],
+    ..Detector::BASE
+};
 
 /// Reads a LinkedIn post URL or embed URL.
-pub fn parse_url(s: &str) -> Option<PostRef> {
+fn parse_url(s: &str) -> Option<PostRef> {
     let p = urls::parts(s)?;
-    if !p.host_is("linkedin.com") {
+    if !PLATFORM.hosts.iter().any(|h| p.host_is(h)) {
         return None;
     }
     let segs = p.segments();

@@ -13,14 +13,30 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::dom::{self, TextOpts};
-use super::{Page, PostRef, urls};
+use super::{Amp, Detector, Page, PostRef, urls};
 use crate::post::{Form, Kind, Platform, Post};
 
-/// Markers that send a page to this detector.
-pub const MARKERS: &[&str] = &["reddit", "redd.it", "by u/"];
+/// Everything about Reddit.
+pub(crate) static PLATFORM: Detector = Detector {
+    platform: Platform::Reddit,
+    markers: &["reddit", "redd.it", BY_USER_WORDS],
+    markup,
+    text,
+    parse_url,
+    amp: &[Amp {
+        element: "amp-reddit",
+        attr: "data-src",
+    }],
+    names: &["reddit"],
+    hosts: &["reddit.com", "redd.it", "redditmedia.com"],
+    ..Detector::BASE
+};
+
+/// The words before the author in a flattened embed (`Title by u/user in sub`).
+const BY_USER_WORDS: &str = "by u/";
 
 /// Reads a Reddit post or comment URL.
-pub fn parse_url(s: &str) -> Option<PostRef> {
+fn parse_url(s: &str) -> Option<PostRef> {
     let p = urls::parts(s)?;
     let segs = p.segments();
     let (sub, id, comment) = if p.host == "redd.it" {
@@ -66,23 +82,13 @@ static BY_USER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\bu/([A-Za-z0-9_-]{3,20})\b").expect("valid regex"));
 
 /// `blockquote.reddit-embed-bq`, `blockquote.reddit-card`, `div.reddit-embed`.
-pub fn markup(page: &mut Page<'_>) -> Vec<Post> {
-    let html = page.text;
-    let tags = page.start_tags_with_class(&["reddit-embed-bq", "reddit-card", "reddit-embed"]);
-    let mut out = Vec::new();
-    for (tag, span) in dom::located(tags, html, &["blockquote", "div"]) {
-        let frag = dom::parse_fragment(page.fragment(span.clone()));
-        let Some(el) = dom::first_element(&frag, tag.name(html)) else {
-            continue;
-        };
-        let links = dom::links(el);
+fn markup(page: &mut Page<'_>) -> Vec<Post> {
+    let classes = ["reddit-embed-bq", "reddit-card", "reddit-embed"];
+    page.read_elements(&classes, &["blockquote", "div"], |_, el, _| {
         // The first link names the post (or the comment, for comment embeds).
-        let Some((r, title)) = links
-            .iter()
-            .find_map(|(h, t)| parse_url(h).map(|r| (r, t.clone())))
-        else {
-            continue;
-        };
+        let (r, title) = dom::links(el)
+            .into_iter()
+            .find_map(|(h, t)| parse_url(&h).map(|r| (r, t)))?;
         let mut post = r.to_post(Kind::Embed, Form::Blockquote, "reddit/blockquote");
         let title = dom::squash_ws(&title);
         if !title.is_empty() && !title.eq_ignore_ascii_case("comment") {
@@ -92,10 +98,8 @@ pub fn markup(page: &mut Page<'_>) -> Vec<Post> {
         if let Some(c) = BY_USER.captures(&full) {
             post.handle = Some(c[1].to_string());
         }
-        post.span = span;
-        out.push(post);
-    }
-    out
+        Some(post)
+    })
 }
 
 static FLAT_BY_USER: LazyLock<Regex> = LazyLock::new(|| {
@@ -104,8 +108,8 @@ static FLAT_BY_USER: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Flattened embeds: `Night survey results by u/polar_desk in tidepools`, a line of its own.
-pub fn text(page: &Page<'_>) -> Vec<Post> {
-    if !page.has_free_hit(&["by u/"]) {
+fn text(page: &Page<'_>) -> Vec<Post> {
+    if !page.has_free_hit(&[BY_USER_WORDS]) {
         return Vec::new();
     }
     super::text::view_posts(page, &FLAT_BY_USER, |c, _| {

@@ -6,14 +6,22 @@
 //! Not posts: the discussion, login and share widgets; private `t.me/c/…` links.
 
 use super::dom;
-use super::{Page, PostRef, urls};
+use super::{Detector, Page, PostRef, urls};
 use crate::post::{Form, Kind, Platform, Post};
 
-/// Markers that send a page to this detector.
-pub const MARKERS: &[&str] = &["telegram", "t.me/"];
+/// Everything about Telegram.
+pub(crate) static PLATFORM: Detector = Detector {
+    platform: Platform::Telegram,
+    markers: &["telegram", "t.me/"],
+    markup,
+    parse_url,
+    names: &["telegram"],
+    hosts: &["t.me", "telegram.me", "telegram.dog"],
+    ..Detector::BASE
+};
 
 /// Reads a public channel post URL (`t.me/<channel>/<n>`, telegram.me).
-pub fn parse_url(s: &str) -> Option<PostRef> {
+fn parse_url(s: &str) -> Option<PostRef> {
     let p = urls::parts(s)?;
     if !(p.host == "t.me" || p.host_is("telegram.me") || p.host == "telegram.dog") {
         return None;
@@ -25,7 +33,7 @@ pub fn parse_url(s: &str) -> Option<PostRef> {
 }
 
 /// Reads `channel/number`.
-pub fn reference(v: &str) -> Option<PostRef> {
+fn reference(v: &str) -> Option<PostRef> {
     let (ch, n) = v.trim().split_once('/')?;
     let n = urls::leading_digits(n)?;
     let ok = ch.len() >= 4
@@ -46,7 +54,7 @@ pub fn reference(v: &str) -> Option<PostRef> {
 }
 
 /// `script[data-telegram-post]` and `blockquote.telegram-post[data-telegram-post]`.
-pub fn markup(page: &mut Page<'_>) -> Vec<Post> {
+fn markup(page: &mut Page<'_>) -> Vec<Post> {
     let html = page.text;
     let mut out = Vec::new();
     for tag in page.marked_tags().to_vec() {

@@ -331,11 +331,7 @@ pub fn view_posts(
         let Some((mut post, span)) = make(&c, t) else {
             continue;
         };
-        post.span = if page.is_html() {
-            view.page_span(span, page.text)
-        } else {
-            span
-        };
+        post.span = page.page_span(span);
         if page.is_claimed(post.span.start) {
             continue;
         }

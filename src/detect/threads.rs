@@ -1,18 +1,35 @@
 //! Threads: `blockquote.text-post-media` with `data-text-post-permalink` ("Post by @user",
-//! "View on Threads"; no text or date in the markup). Hosts threads.net and threads.com are one.
-//! Identity is the shortcode (case-sensitive).
+//! "View on Threads"; no text or date in the markup), and its flattened text `Post by @user View
+//! on Threads`. Hosts threads.net and threads.com are one. Identity is the shortcode
+//! (case-sensitive).
+
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use super::dom;
-use super::{Page, PostRef, urls};
+use super::{Detector, Page, PostRef, urls};
 use crate::post::{Form, Kind, Platform, Post};
 
-/// Markers that send a page to this detector.
-pub const MARKERS: &[&str] = &["threads.", "text-post-media"];
+/// Everything about Threads.
+pub(crate) static PLATFORM: Detector = Detector {
+    platform: Platform::Threads,
+    markers: &["threads.", "text-post-media", VIEW_ON_THREADS],
+    markup,
+    text,
+    parse_url,
+    names: &["threads"],
+    hosts: &["threads.net", "threads.com"],
+    ..Detector::BASE
+};
+
+/// The label that ends the flattened embed.
+const VIEW_ON_THREADS: &str = "View on Threads";
 
 /// Reads a Threads post URL (`/@user/post/<code>`, `/t/<code>`).
-pub fn parse_url(s: &str) -> Option<PostRef> {
+fn parse_url(s: &str) -> Option<PostRef> {
     let p = urls::parts(s)?;
-    if !(p.host_is("threads.net") || p.host_is("threads.com")) {
+    if !PLATFORM.hosts.iter().any(|h| p.host_is(h)) {
         return None;
     }
     let (handle, code) = match p.segments().as_slice() {
@@ -35,26 +52,35 @@ pub fn parse_url(s: &str) -> Option<PostRef> {
 }
 
 /// `blockquote.text-post-media`.
-pub fn markup(page: &mut Page<'_>) -> Vec<Post> {
+fn markup(page: &mut Page<'_>) -> Vec<Post> {
     let html = page.text;
-    let tags = page.start_tags_with_class(&["text-post-media"]);
-    let mut out = Vec::new();
-    for (tag, span) in dom::located(tags, html, &["blockquote", "div"]) {
-        let mut candidates: Vec<String> = tag
+    page.read_elements(&["text-post-media"], &["blockquote", "div"], |tag, el, _| {
+        let r = tag
             .attr(html, "data-text-post-permalink")
             .map(|u| u.into_owned())
             .into_iter()
-            .collect();
-        let frag = dom::parse_fragment(page.fragment(span.clone()));
-        if let Some(el) = dom::first_element(&frag, tag.name(html)) {
-            candidates.extend(dom::links(el).into_iter().map(|(h, _)| h));
-        }
-        let Some(r) = candidates.iter().find_map(|u| parse_url(u)) else {
-            continue;
-        };
-        let mut post = r.to_post(Kind::Embed, Form::Blockquote, "threads/blockquote");
-        post.span = span;
-        out.push(post);
+            .chain(dom::links(el).into_iter().map(|(h, _)| h))
+            .find_map(|u| parse_url(&u))?;
+        Some(r.to_post(Kind::Embed, Form::Blockquote, "threads/blockquote"))
+    })
+}
+
+static FLAT_POST_BY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"Post by @([A-Za-z0-9_.]{1,30})(?:@[A-Za-z0-9.\-]+\.[A-Za-z]{2,})?\s*View on Threads",
+    )
+    .expect("valid regex")
+});
+
+/// Flattened blockquote embeds: `Post by @user View on Threads`.
+fn text(page: &Page<'_>) -> Vec<Post> {
+    if !page.has_free_hit(&[VIEW_ON_THREADS]) {
+        return Vec::new();
     }
-    out
+    super::text::view_posts(page, &FLAT_POST_BY, |c, _| {
+        let all = c.get(0)?;
+        let mut post = Post::new(Platform::Threads, Kind::Embed, Form::Text, "threads/text");
+        post.handle = Some(c[1].to_string());
+        Some((post, all.range()))
+    })
 }

@@ -11,16 +11,34 @@
 use scraper::ElementRef;
 
 use super::dom;
-use super::{Page, PostRef, urls};
+use super::{Amp, Detector, Page, PostRef, urls};
 use crate::post::{Form, Kind, Platform, Post};
 
-/// Markers that send a page to this detector.
-pub const MARKERS: &[&str] = &["tiktok", "\u{266c} "];
+/// Everything about TikTok.
+pub(crate) static PLATFORM: Detector = Detector {
+    platform: Platform::Tiktok,
+    markers: &["tiktok", SOUND],
+    markup,
+    text,
+    parse_url,
+    id_attr,
+    bare_id: |v| video(v, None),
+    amp: &[Amp {
+        element: "amp-tiktok",
+        attr: "data-src",
+    }],
+    names: &["tiktok"],
+    hosts: &["tiktok.com"],
+    ..Detector::BASE
+};
+
+/// The note that opens the sound line of a flattened embed (`♬ original sound - Name`).
+const SOUND: &str = "\u{266c} ";
 
 /// Reads a TikTok video URL.
-pub fn parse_url(s: &str) -> Option<PostRef> {
+fn parse_url(s: &str) -> Option<PostRef> {
     let p = urls::parts(s)?;
-    if !p.host_is("tiktok.com") {
+    if !PLATFORM.hosts.iter().any(|h| p.host_is(h)) {
         return None;
     }
     let segs = p.segments();
@@ -53,7 +71,7 @@ fn video(id: &str, handle: Option<&str>) -> Option<PostRef> {
 }
 
 /// Reads a video ID attribute (`data-video-id` on an element that names TikTok).
-pub fn id_attr(name: &str, value: &str, context: bool) -> Option<PostRef> {
+fn id_attr(name: &str, value: &str, context: bool) -> Option<PostRef> {
     if !(matches!(name, "data-video-id" | "data-id" | "data-tiktok-id") && context) {
         return None;
     }
@@ -61,27 +79,18 @@ pub fn id_attr(name: &str, value: &str, context: bool) -> Option<PostRef> {
 }
 
 /// `blockquote.tiktok-embed`.
-pub fn markup(page: &mut Page<'_>) -> Vec<Post> {
+fn markup(page: &mut Page<'_>) -> Vec<Post> {
     let html = page.text;
-    let tags = page.start_tags_with_class(&["tiktok-embed"]);
-    let mut out = Vec::new();
-    for (tag, span) in dom::located(tags, html, &["blockquote"]) {
+    page.read_elements(&["tiktok-embed"], &["blockquote"], |tag, bq, _| {
         let cite = tag.attr(html, "cite").map(|c| c.into_owned());
         let r = cite.as_deref().and_then(parse_url).or_else(|| {
             tag.attr(html, "data-video-id")
                 .and_then(|v| video(v.trim(), None))
-        });
-        let Some(r) = r else { continue };
-        let frag = dom::parse_fragment(page.fragment(span.clone()));
-        let Some(bq) = dom::first_element(&frag, "blockquote") else {
-            continue;
-        };
+        })?;
         let mut post = r.to_post(Kind::Embed, Form::Blockquote, "tiktok/blockquote");
         read_section(bq, &mut post);
-        post.span = span;
-        out.push(post);
-    }
-    out
+        Some(post)
+    })
 }
 
 /// The caption: the section's text without the leading @handle link and the trailing ♬ sound
@@ -130,8 +139,8 @@ static FLAT_SOUND: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(
 });
 
 /// Flattened embeds: `@handle caption #tags ♬ original sound - Name`, a line of its own.
-pub fn text(page: &Page<'_>) -> Vec<Post> {
-    if !page.has_free_hit(&["\u{266c} "]) {
+fn text(page: &Page<'_>) -> Vec<Post> {
+    if !page.has_free_hit(&[SOUND]) {
         return Vec::new();
     }
     super::text::view_posts(page, &FLAT_SOUND, |c, _| {

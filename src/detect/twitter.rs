@@ -1,7 +1,8 @@
-//! Twitter / X: the publish.twitter.com blockquote in every generation, the flattened text
-//! form, and status links in prose (mentions).
+//! Twitter / X: the publish.twitter.com blockquote in every generation, publishers' cards and
+//! frame fallbacks, the flattened text form, status URLs and ID attributes, and the time a
+//! status ID encodes.
 //!
-//! Shapes known here (see EMBED_FORMATS.md §1):
+//! Shapes known here:
 //! - `<blockquote class="twitter-tweet">` and `twitter-video`, any `data-*` options, old
 //!   embeds with `data-datetime` and no `<p>`, CMS wrappers, tails whose dash is `&mdash;`,
 //!   `&#8212;`, `&#x2014;` or a literal dash, tails wrapped in their own `<p>` or entirely
@@ -9,7 +10,8 @@
 //!   hold only a status link;
 //! - the flattened line `TEXT [pic.twitter.com/…] — Name (@handle) Date`, with an em or en
 //!   dash, `--`, or no dash at all (`TEXT  Name (@handle) December 31, 2017Next…`), in text
-//!   files and in HTML paragraphs;
+//!   files and in HTML paragraphs, and the `Twitter: Name - text` line some publishers' frames
+//!   leave;
 //! - status URLs on twitter.com / x.com (www., mobile., m.), `/status/`, `/statuses/`,
 //!   `/i/web/status/`, `/i/status/`, `#!/` hashbangs, mirror hosts; tracking parameters dropped.
 //!
@@ -25,15 +27,39 @@ use scraper::ElementRef;
 
 use super::dom::{self, Tag, TextOpts};
 use super::text;
-use super::{Page, PostRef, dates, urls};
+use super::{Amp, Detector, Page, PostRef, dates, urls};
 use crate::post::{Form, Kind, Platform, Post};
 
-/// Markers that send a page to this detector (ASCII case-insensitive).
-pub const MARKERS: &[&str] = &["twitter", "Twitter", "tweet", "x.com/"];
+/// Everything about Twitter / X.
+pub(crate) static PLATFORM: Detector = Detector {
+    platform: Platform::Twitter,
+    markers: &["twitter", TWITTER_LABEL, "tweet", "x.com/"],
+    short_markers: &[SIGNATURE],
+    markup,
+    text,
+    parse_url,
+    id_attr,
+    bare_id: |v| valid_id(v).map(|id| status_ref(None, id)),
+    amp: &[Amp {
+        element: "amp-twitter",
+        attr: "data-tweetid",
+    }],
+    id_time: snowflake_time,
+    names: &["twitter", "tweet", "x"],
+    hosts: HOSTS,
+    ..Detector::BASE
+};
+
+/// The opening of a flattened signature, `(@handle)`.
+const SIGNATURE: &str = "(@";
+/// The platform's name as a label (`Twitter: Name - text`), also a marker.
+const TWITTER_LABEL: &str = "Twitter";
+/// The start of a labelled fallback line.
+const LABEL_PREFIX: &str = "Twitter: ";
 
 /// A reference to one status, parsed from a URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StatusRef {
+pub(crate) struct StatusRef {
     /// The handle in the URL path, when the path has one (not for `/i/web/status/`).
     pub handle: Option<String>,
     /// The status ID, decimal digits, no leading zeros, fits u64.
@@ -54,7 +80,7 @@ const MIRRORS: &[&str] = &[
 
 /// Parses a status URL in any of its host and path forms; `None` for anything else (profiles,
 /// intents, timelines, moments, hashtags).
-pub fn parse_status_url(s: &str) -> Option<StatusRef> {
+pub(crate) fn parse_status_url(s: &str) -> Option<StatusRef> {
     let s = s.trim();
     let rest = text::strip_scheme(s);
     let (host, path) = match rest.find(['/', '?', '#']) {
@@ -104,7 +130,7 @@ fn valid_id(id: &str) -> Option<String> {
 }
 
 /// The canonical status URL: `https://x.com/<handle>/status/<id>`, or `…/i/status/<id>`.
-pub fn canonical_url(handle: Option<&str>, id: &str) -> String {
+fn canonical_url(handle: Option<&str>, id: &str) -> String {
     match handle {
         Some(h) if !h.is_empty() => format!("https://x.com/{h}/status/{id}"),
         _ => format!("https://x.com/i/status/{id}"),
@@ -118,7 +144,7 @@ const TWEPOCH_MS: i64 = 1_288_834_974_657;
 
 /// The creation time encoded in a snowflake status ID, RFC 3339 UTC with milliseconds; `None`
 /// for pre-snowflake IDs and for IDs that decode to a time in the future (bad IDs).
-pub fn snowflake_time(id: &str) -> Option<DateTime<Utc>> {
+fn snowflake_time(id: &str) -> Option<DateTime<Utc>> {
     let n: u64 = id.parse().ok()?;
     if n < FIRST_SNOWFLAKE {
         return None;
@@ -156,7 +182,7 @@ fn fill_time(post: &mut Post, exact: Option<DateTime<Utc>>) {
 
 /// Twitter's own markup: blockquotes of every generation, publisher cards, and the text
 /// fallbacks publishers write inside their own tweet frames.
-pub fn markup(page: &mut Page<'_>) -> Vec<Post> {
+fn markup(page: &mut Page<'_>) -> Vec<Post> {
     let mut out = blockquotes(page);
     out.extend(cards(page));
     out.extend(frame_fallbacks(page));
@@ -167,17 +193,7 @@ pub fn markup(page: &mut Page<'_>) -> Vec<Post> {
 /// timestamp link; author, text and date in the card's own classes.
 fn cards(page: &Page<'_>) -> Vec<Post> {
     let html = page.text;
-    let mut out = Vec::new();
-    for (_, span) in dom::located(
-        page.start_tags_with_class(&["subbuzz-tweet"]),
-        html,
-        &["div"],
-    ) {
-        let inner = page.fragment(span.clone());
-        let frag = dom::parse_fragment(inner);
-        let Some(card) = dom::first_element(&frag, "div") else {
-            continue;
-        };
+    page.read_elements(&["subbuzz-tweet"], &["div"], |_, card, span| {
         let by_class = |cls: &str| {
             card.descendants().filter_map(ElementRef::wrap).find(|e| {
                 e.value()
@@ -187,7 +203,7 @@ fn cards(page: &Page<'_>) -> Vec<Post> {
         };
         // The card's own links (timestamp, container), not the section heading's prose links.
         let container = by_class("subbuzz-tweet__container").unwrap_or(card);
-        let status = by_class("subbuzz-tweet__created-at")
+        let st = by_class("subbuzz-tweet__created-at")
             .and_then(|a| a.value().attr("href"))
             .and_then(parse_status_url)
             .or_else(|| {
@@ -197,15 +213,14 @@ fn cards(page: &Page<'_>) -> Vec<Post> {
             })
             .or_else(|| {
                 CONFIG_ID
-                    .captures(inner)
+                    .captures(&html[span.clone()])
                     .and_then(|c| valid_id(&c[1]))
                     .map(|id| StatusRef {
                         handle: None,
                         id,
                         mirror: false,
                     })
-            });
-        let Some(st) = status else { continue };
+            })?;
         let mut post = Post::new(Platform::Twitter, Kind::Embed, Form::Card, "twitter/card");
         let text_of = |e: Option<ElementRef<'_>>| {
             e.map(|e| dom::element_text(e, TextOpts::default()))
@@ -220,16 +235,13 @@ fn cards(page: &Page<'_>) -> Vec<Post> {
             post.text = Some(t);
         }
         if let Some(d) = text_of(by_class("subbuzz-tweet__created-at")) {
-            post.date = dates::parse_date(&d).map(|x| x.to_string());
-            post.date_text = Some(d);
+            post.set_date(&d);
         }
         post.url = Some(canonical_url(post.handle.as_deref(), &st.id));
         post.post_id = Some(st.id);
         fill_time(&mut post, None);
-        post.span = span;
-        out.push(post);
-    }
-    out
+        Some(post)
+    })
 }
 
 static CONFIG_ID: LazyLock<Regex> =
@@ -243,7 +255,7 @@ fn frame_fallbacks(page: &Page<'_>) -> Vec<Post> {
     for tag in page.start_tags_named("iframe") {
         let end = dom::element_end(html, &tag);
         let inner = &html[tag.range.end..end];
-        if !inner.contains("Twitter: ") {
+        if !inner.contains(LABEL_PREFIX) {
             continue;
         }
         let view = text::TextView::of_html(inner, &[]);
@@ -266,30 +278,20 @@ fn frame_fallbacks(page: &Page<'_>) -> Vec<Post> {
 }
 
 /// Flattened embeds in the page's text.
-pub fn text(page: &Page<'_>) -> Vec<Post> {
+fn text(page: &Page<'_>) -> Vec<Post> {
     flattened(page)
 }
 
 /// Reads a status URL, or a widget URL (`platform.twitter.com/embed/Tweet.html?id=…`).
-pub fn parse_url(s: &str) -> Option<PostRef> {
+fn parse_url(s: &str) -> Option<PostRef> {
     if let Some(st) = parse_status_url(s) {
-        return Some(PostRef {
-            platform: Platform::Twitter,
-            url: canonical_url(st.handle.as_deref(), &st.id),
-            post_id: st.id,
-            handle: st.handle,
-        });
+        return Some(status_ref(st.handle, st.id));
     }
     let p = urls::parts(s)?;
     let widget_host = p.host_is("platform.twitter.com") || p.host_is("platform.x.com");
     if widget_host && p.path.to_ascii_lowercase().starts_with("/embed/tweet") {
         let id = valid_id(&p.param("id")?)?;
-        return Some(PostRef {
-            platform: Platform::Twitter,
-            url: canonical_url(None, &id),
-            post_id: id,
-            handle: None,
-        });
+        return Some(status_ref(None, id));
     }
     None
 }
@@ -297,7 +299,7 @@ pub fn parse_url(s: &str) -> Option<PostRef> {
 /// Reads a status ID from a placeholder attribute: `data-tweet-id`, `data-tweetid` and
 /// `data-status-id` always; `data-embed-id`, `data-id`, `data-post-id` only on an element that
 /// names Twitter. The value may also be a whole status URL.
-pub fn id_attr(name: &str, value: &str, context: bool) -> Option<PostRef> {
+fn id_attr(name: &str, value: &str, context: bool) -> Option<PostRef> {
     let always = matches!(
         name,
         "data-tweet-id" | "data-tweetid" | "data-status-id" | "data-tweet"
@@ -317,12 +319,17 @@ pub fn id_attr(name: &str, value: &str, context: bool) -> Option<PostRef> {
     if !always && id.len() < 9 {
         return None;
     }
-    Some(PostRef {
+    Some(status_ref(None, id))
+}
+
+/// The post a status ID (and the handle, when known) names.
+fn status_ref(handle: Option<String>, id: String) -> PostRef {
+    PostRef {
         platform: Platform::Twitter,
-        url: canonical_url(None, &id),
+        url: canonical_url(handle.as_deref(), &id),
         post_id: id,
-        handle: None,
-    })
+        handle,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -331,18 +338,11 @@ pub fn id_attr(name: &str, value: &str, context: bool) -> Option<PostRef> {
 /// Finds `blockquote.twitter-tweet` / `.twitter-video` start tags and reads each one.
 fn blockquotes(page: &Page<'_>) -> Vec<Post> {
     let html = page.text;
-    let mut out = Vec::new();
-    for tag in page.start_tags_with_class(&["twitter-tweet", "twitter-video"]) {
-        if !tag.is(html, "blockquote") {
-            continue;
-        }
-        let end = dom::element_end(html, &tag);
-        let span = tag.range.start..end;
-        if let Some(post) = read_blockquote(page.fragment(span.clone()), &tag, html) {
-            out.push(Post { span, ..post });
-        }
-    }
-    out
+    page.read_elements(
+        &["twitter-tweet", "twitter-video"],
+        &["blockquote"],
+        |tag, bq, _| read_blockquote(bq, tag, html),
+    )
 }
 
 static HANDLE_PAREN: LazyLock<Regex> =
@@ -355,13 +355,7 @@ struct Link<'a> {
     text: String,
 }
 
-fn read_blockquote(fragment: &str, tag: &Tag, html: &str) -> Option<Post> {
-    let doc = dom::parse_fragment(fragment);
-    let bq = doc
-        .root_element()
-        .descendants()
-        .filter_map(ElementRef::wrap)
-        .find(|e| e.value().name().eq_ignore_ascii_case("blockquote"))?;
+fn read_blockquote(bq: ElementRef<'_>, tag: &Tag, html: &str) -> Option<Post> {
     let class = tag.attr(html, "class").unwrap_or_default();
     let detector = if dom::has_class(&class, "twitter-video") {
         "twitter/blockquote-video"
@@ -453,11 +447,9 @@ fn read_blockquote(fragment: &str, tag: &Tag, html: &str) -> Option<Post> {
         }
         post.url = Some(canonical_url(post.handle.as_deref(), &s.id));
     }
-    post.date = post
-        .date_text
-        .as_deref()
-        .and_then(dates::parse_date)
-        .map(|d| d.to_string());
+    if let Some(shown) = post.date_text.clone() {
+        post.set_date(&shown);
+    }
     let exact = tail
         .and_then(|l| l.el.value().attr("data-datetime"))
         .and_then(|s| DateTime::parse_from_rfc3339(s.trim()).ok())
@@ -583,7 +575,6 @@ struct Signature {
     name: Range<usize>,
     handle: Range<usize>,
     date: Range<usize>,
-    date_value: NaiveDate,
 }
 
 static SIG_HANDLE: LazyLock<Regex> =
@@ -598,7 +589,7 @@ fn signatures(t: &str) -> Vec<Signature> {
         };
         let after = &t[all.end()..];
         // The date follows at once (spaces or a line break in between, nothing else).
-        let Some((dr, date_value)) = dates::date_at_start(after) else {
+        let Some((dr, _)) = dates::date_at_start(after) else {
             continue;
         };
         if after[..dr.start].chars().any(|ch| !ch.is_whitespace()) || dr.start > 4 {
@@ -632,7 +623,6 @@ fn signatures(t: &str) -> Vec<Signature> {
             name,
             handle: h.range(),
             date,
-            date_value,
         });
     }
     out
@@ -660,9 +650,9 @@ fn flattened(page: &Page<'_>) -> Vec<Post> {
     // Only a signature or a labelled line outside the embeds already found needs the text view.
     let labelled = page
         .hits
-        .of(&["Twitter"])
-        .any(|p| html[p..].starts_with("Twitter: ") && !page.is_claimed(p) && !page.is_opaque(p));
-    if !labelled && !page.has_free_hit(&["(@"]) {
+        .of(&[TWITTER_LABEL])
+        .any(|p| html[p..].starts_with(LABEL_PREFIX) && !page.is_claimed(p) && !page.is_opaque(p));
+    if !labelled && !page.has_free_hit(&[SIGNATURE]) {
         return Vec::new();
     }
     let view = page.text_view();
@@ -680,8 +670,7 @@ fn flattened(page: &Page<'_>) -> Vec<Post> {
         if !name.is_empty() {
             post.display_name = Some(name);
         }
-        post.date_text = Some(dom::squash_ws(&t[sig.date.clone()]));
-        post.date = Some(sig.date_value.to_string());
+        post.set_date(&t[sig.date.clone()]);
         let mut span_start = sig.start;
         if let Some(dash) = &sig.dash {
             // The text runs from the start of its paragraph (or after a lead-in ending with a
@@ -720,11 +709,7 @@ fn flattened(page: &Page<'_>) -> Vec<Post> {
         }
         let span = span_start..sig.date.end;
         floor = sig.date.end;
-        post.span = if page.is_html() {
-            view.page_span(span, html)
-        } else {
-            span
-        };
+        post.span = page.page_span(span);
         out.push(post);
     }
     out.extend(labelled_lines(page, view, &out));
@@ -745,11 +730,7 @@ fn labelled_lines(page: &Page<'_>, view: &text::TextView, found: &[Post]) -> Vec
             continue;
         };
         let span = name.start()..body.end();
-        let span = if page.is_html() {
-            view.page_span(span, page.text)
-        } else {
-            span
-        };
+        let span = page.page_span(span);
         if found
             .iter()
             .any(|p| p.span.start < span.end && span.start < p.span.end)

@@ -6,14 +6,28 @@
 //! user pages. IDs are 11 characters, case-sensitive.
 
 use super::dom;
-use super::{Page, PostRef, urls};
+use super::{Amp, Detector, Page, PostRef, urls};
 use crate::post::{Form, Kind, Platform, Post};
 
-/// Markers that send a page to this detector.
-pub const MARKERS: &[&str] = &["youtu"];
+/// Everything about YouTube.
+pub(crate) static PLATFORM: Detector = Detector {
+    platform: Platform::Youtube,
+    markers: &["youtu"],
+    markup,
+    parse_url,
+    id_attr,
+    bare_id: video,
+    amp: &[Amp {
+        element: "amp-youtube",
+        attr: "data-videoid",
+    }],
+    names: &["youtube"],
+    hosts: &["youtube.com", "youtu.be", "youtube-nocookie.com"],
+    ..Detector::BASE
+};
 
 /// Reads a YouTube video URL in any of its forms.
-pub fn parse_url(s: &str) -> Option<PostRef> {
+fn parse_url(s: &str) -> Option<PostRef> {
     let p = urls::parts(s)?;
     let segs = p.segments();
     let id = if p.host == "youtu.be" {
@@ -52,7 +66,7 @@ fn video(id: &str) -> Option<PostRef> {
 
 /// Reads a video ID attribute (`videoid` of lite-youtube, `data-videoid`, `data-video-id` and
 /// `data-youtube-id` on an element that names YouTube).
-pub fn id_attr(name: &str, value: &str, context: bool) -> Option<PostRef> {
+fn id_attr(name: &str, value: &str, context: bool) -> Option<PostRef> {
     let always = matches!(name, "data-youtube-id" | "data-ytid");
     let ctx = matches!(
         name,
@@ -65,7 +79,7 @@ pub fn id_attr(name: &str, value: &str, context: bool) -> Option<PostRef> {
 }
 
 /// `<lite-youtube videoid>` (both the paulirish and justinribeiro components).
-pub fn markup(page: &mut Page<'_>) -> Vec<Post> {
+fn markup(page: &mut Page<'_>) -> Vec<Post> {
     let html = page.text;
     let mut out = Vec::new();
     for tag in page.start_tags_named("lite-youtube") {

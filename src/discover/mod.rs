@@ -1,18 +1,22 @@
-//! Discovery: command-line paths in, inputs (bytes + origin) out.
+//! Discovery: command-line paths in, inputs (bytes + origin + kind) out.
 //!
 //! Files and folders (walked recursively, sorted by name, hidden entries skipped, so the order
 //! is the same on every machine), and `-` for standard input. Gzip-compressed inputs are
-//! decompressed here, so every later stage sees the bytes the offsets refer to. Binary files
-//! are skipped with a reason; unreadable ones become errors naming the path.
+//! decompressed here, so every later stage sees the bytes the offsets refer to, and the bytes
+//! are sniffed as HTML, text or neither. Binary files and inputs over the size cap are skipped
+//! with a reason; unreadable ones fail with an error naming the path.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::decode::{self, Sniff};
 use crate::error::{Error, Result};
+use crate::pipeline::Outcome;
 
-pub mod gzip;
-pub mod walk;
+pub(crate) mod gzip;
+pub(crate) mod sniff;
+pub(crate) mod walk;
+
+use sniff::Sniff;
 
 /// The default cap on one input's size (after decompression): 128 MiB. Larger inputs are
 /// skipped with a note (raise the cap with `--max-input` to read them); the cap bounds the
@@ -21,116 +25,69 @@ pub const DEFAULT_MAX_INPUT: u64 = 128 * 1024 * 1024;
 
 /// Where an input came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Origin {
+pub(crate) struct Origin {
     /// The path as given or found; `None` for standard input.
     pub path: Option<PathBuf>,
-    /// The name used to sniff the kind (the file name without `.gz`).
-    pub name: Option<String>,
     /// Whether the bytes were gzip-decompressed.
     pub gzip: bool,
 }
 
-impl Origin {
-    /// The path for messages: the path, or `<stdin>`.
-    pub fn display(&self) -> String {
-        self.path
-            .as_ref()
-            .map_or_else(|| "<stdin>".to_string(), |p| p.display().to_string())
-    }
-}
-
-/// One input: its bytes (decompressed) and origin.
+/// One input: its bytes (decompressed), origin and kind.
 #[derive(Debug, Clone)]
-pub struct Input {
+pub(crate) struct Input {
     /// The bytes offsets refer to.
     pub bytes: Vec<u8>,
     /// Where they came from.
     pub origin: Origin,
-    /// What the bytes sniff as.
-    pub sniff: Sniff,
+    /// Whether the bytes are HTML (otherwise text, which may still carry raw embed HTML).
+    pub html: bool,
 }
 
-/// What reading one discovered path gave.
-#[derive(Debug)]
-pub enum Item {
-    /// An input to scan.
-    Input(Input),
-    /// A file that is not an article (binary); the string says why.
-    Skipped(PathBuf, String),
-    /// A path that could not be read.
-    Failed(Error),
-}
-
-/// Options for discovery.
-#[derive(Debug, Clone, Copy)]
-pub struct Options {
-    /// Inputs larger than this (after decompression) are refused with [`Error::TooLarge`].
-    pub max_input: u64,
-}
-
-impl Default for Options {
-    fn default() -> Options {
-        Options {
-            max_input: DEFAULT_MAX_INPUT,
-        }
-    }
-}
-
-/// Expands the given paths (`-` is standard input) into a deterministic sequence of items.
-pub fn discover(paths: &[PathBuf], opts: Options) -> impl Iterator<Item = Item> + '_ {
-    walk::expand(paths).map(move |r| read(r, opts))
-}
-
-/// Reads one expanded path (see [`walk::expand`]: `Ok(None)` is standard input) into an item.
-/// Split from [`discover`] so that reading can happen on worker threads.
-pub fn read(r: Result<Option<PathBuf>>, opts: Options) -> Item {
-    let item = match r {
-        Err(e) => Item::Failed(e),
-        Ok(None) => read_stdin(opts),
-        Ok(Some(p)) => read_path(&p, opts),
+/// Reads one expanded path (see [`walk::expand`]: `Ok(None)` is standard input) into an
+/// input, or says why it was skipped or failed. Reading happens on worker threads.
+pub(crate) fn read(r: Result<Option<PathBuf>>, max_input: u64) -> Outcome<Input> {
+    let (shown, read) = match r {
+        Err(e) => return failed(e),
+        Ok(None) => ("<stdin>".to_string(), read_stdin(max_input)),
+        Ok(Some(p)) => (p.display().to_string(), read_path(&p, max_input)),
     };
-    over_cap_is_a_skip(item)
-}
-
-/// An input over the size cap is not a failure of the input: it is skipped with a note that
-/// says how to read it.
-fn over_cap_is_a_skip(item: Item) -> Item {
-    match item {
-        Item::Failed(Error::TooLarge { path, size, cap }) => Item::Skipped(
-            path,
-            format!("{size} bytes is over the {cap}-byte input cap (raise it with --max-input)"),
-        ),
-        other => other,
+    match read {
+        Ok((raw, path)) => finish(raw, path, &shown, max_input),
+        Err(e) => failed(e),
     }
 }
 
-fn read_stdin(opts: Options) -> Item {
+/// An input that could not be read; one over the size cap is not a failure of the input but a
+/// skip, with a note that says how to read it.
+fn failed<T>(e: Error) -> Outcome<T> {
+    match e {
+        Error::TooLarge { path, size, cap } => Outcome::Skipped {
+            input: path.display().to_string(),
+            reason: format!(
+                "{size} bytes is over the {cap}-byte input cap (raise it with --max-input)"
+            ),
+        },
+        e => Outcome::Failed {
+            input: e.input().unwrap_or_default(),
+            message: e.to_string(),
+        },
+    }
+}
+
+fn read_stdin(max_input: u64) -> Result<(Vec<u8>, Option<PathBuf>)> {
     let mut raw = Vec::new();
-    let stdin = std::io::stdin();
-    let r = stdin
+    std::io::stdin()
         .lock()
-        .take(opts.max_input.saturating_add(1))
-        .read_to_end(&mut raw);
-    if let Err(source) = r {
-        return Item::Failed(Error::ReadInput {
+        .take(max_input.saturating_add(1))
+        .read_to_end(&mut raw)
+        .map_err(|source| Error::ReadInput {
             path: PathBuf::from("<stdin>"),
             source,
-        });
-    }
-    finish(raw, None, None, opts)
+        })?;
+    Ok((raw, None))
 }
 
-/// Reads one file into an item.
-pub fn read_path(path: &Path, opts: Options) -> Item {
-    let raw = match read_capped(path, opts.max_input) {
-        Ok(b) => b,
-        Err(e) => return Item::Failed(e),
-    };
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-    finish(raw, Some(path.to_path_buf()), name, opts)
-}
-
-fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>> {
+fn read_path(path: &Path, cap: u64) -> Result<(Vec<u8>, Option<PathBuf>)> {
     let err = |source| Error::ReadInput {
         path: path.to_path_buf(),
         source,
@@ -148,32 +105,32 @@ fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>> {
     f.take(cap.saturating_add(1))
         .read_to_end(&mut buf)
         .map_err(err)?;
-    Ok(buf)
+    Ok((buf, Some(path.to_path_buf())))
 }
 
-fn finish(raw: Vec<u8>, path: Option<PathBuf>, name: Option<String>, opts: Options) -> Item {
-    let shown = || path.clone().unwrap_or_else(|| PathBuf::from("<stdin>"));
-    if raw.len() as u64 > opts.max_input {
-        return Item::Failed(Error::TooLarge {
-            path: shown(),
-            size: raw.len() as u64,
-            cap: opts.max_input,
-        });
+/// Checks the size, undoes gzip and sniffs the kind of bytes read from `path` (`None`: standard
+/// input, shown as `shown`).
+fn finish(raw: Vec<u8>, path: Option<PathBuf>, shown: &str, max_input: u64) -> Outcome<Input> {
+    let too_large = |size: u64| Error::TooLarge {
+        path: PathBuf::from(shown),
+        size,
+        cap: max_input,
+    };
+    if raw.len() as u64 > max_input {
+        return failed(too_large(raw.len() as u64));
     }
+    let name = path
+        .as_deref()
+        .and_then(Path::file_name)
+        .map(|n| n.to_string_lossy().into_owned());
     let is_gz = gzip::is_gzip(&raw);
     let (bytes, name) = if is_gz {
-        match gzip::decompress(&raw, opts.max_input) {
+        match gzip::decompress(&raw, max_input) {
             Ok(b) => (b, name.map(|n| gzip::strip_gz(&n))),
-            Err(gzip::GzError::TooLarge(size)) => {
-                return Item::Failed(Error::TooLarge {
-                    path: shown(),
-                    size,
-                    cap: opts.max_input,
-                });
-            }
+            Err(gzip::GzError::TooLarge(size)) => return failed(too_large(size)),
             Err(gzip::GzError::Io(source)) => {
-                return Item::Failed(Error::Decompress {
-                    path: shown(),
+                return failed(Error::Decompress {
+                    path: PathBuf::from(shown),
                     source,
                 });
             }
@@ -181,17 +138,50 @@ fn finish(raw: Vec<u8>, path: Option<PathBuf>, name: Option<String>, opts: Optio
     } else {
         (raw, name)
     };
-    let sniff = decode::sniff(&bytes, name.as_deref());
-    if sniff == Sniff::Binary {
-        return Item::Skipped(shown(), "binary file, not an article".into());
-    }
-    Item::Input(Input {
+    let html = match sniff::sniff(&bytes, name.as_deref()) {
+        Sniff::Html => true,
+        Sniff::Text => false,
+        Sniff::Binary => {
+            return Outcome::Skipped {
+                input: shown.to_string(),
+                reason: "binary file, not an article".into(),
+            };
+        }
+    };
+    Outcome::Read(Input {
+        bytes,
+        origin: Origin { path, gzip: is_gz },
+        html,
+    })
+}
+
+/// The document kind of bytes handed to the library directly: gzip undone when the bytes are
+/// gzip (under the default cap), then sniffed with the file name when there is one. `None` for
+/// binary content.
+pub(crate) fn from_bytes(bytes: &[u8], name: Option<&str>, html: Option<bool>) -> Option<Input> {
+    let (bytes, gz) = if gzip::is_gzip(bytes) {
+        match gzip::decompress(bytes, DEFAULT_MAX_INPUT) {
+            Ok(b) => (b, true),
+            Err(_) => (bytes.to_vec(), false),
+        }
+    } else {
+        (bytes.to_vec(), false)
+    };
+    let name = name.map(|n| if gz { gzip::strip_gz(n) } else { n.to_string() });
+    let html = match html {
+        Some(h) => h,
+        None => match sniff::sniff(&bytes, name.as_deref()) {
+            Sniff::Html => true,
+            Sniff::Text => false,
+            Sniff::Binary => return None,
+        },
+    };
+    Some(Input {
         bytes,
         origin: Origin {
-            path,
-            name,
-            gzip: is_gz,
+            path: None,
+            gzip: gz,
         },
-        sniff,
+        html,
     })
 }

@@ -1,13 +1,8 @@
 //! The archive's write side: a SQLite database (bundled, with FTS5) holding sources, posts,
 //! sightings, runs and failures.
 //!
-//! Identity: a post is platform + post ID where it has one, otherwise platform + handle + date +
-//! normalised text. A flattened copy (no ID) and an HTML copy (with ID) of the same post share
-//! handle, date and text, so they are joined through `sig_key` into one post.
-//!
-//! Merging: a post seen again with more fields gets the missing ones filled; a known field is
-//! never overwritten, by null or by a different value; a different value is kept on the
-//! sighting (`conflicts`), and each sighting keeps the whole record as found there.
+//! Posts are found, inserted and merged in `posts.rs`; here are the database itself (opening,
+//! migrating, read-only access), runs, sources and sightings.
 //!
 //! Idempotence: sources are unique per (input, sha256), sightings per (post, source, span), so
 //! archiving the same inputs again adds only a run row. Each batch of whole inputs is one
@@ -17,32 +12,33 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::post::{Kind, Post};
+use crate::pipeline::Outcome;
 use crate::scan::Scanned;
 
-pub mod migrate;
+pub(crate) mod migrate;
+pub(crate) mod posts;
 
 /// The most bytes of an embed kept as its raw fragment on a sighting.
-pub const FRAGMENT_CAP: usize = 64 * 1024;
+pub(crate) const FRAGMENT_CAP: usize = 64 * 1024;
 
 /// How long a writer waits for another process holding the database before failing.
-pub const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
+pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The embedvault version recorded on runs and sightings.
-pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+pub(crate) const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// An open archive.
-pub struct Store {
+pub(crate) struct Store {
     conn: Connection,
     path: PathBuf,
 }
 
 /// The raw bytes of one post's span, capped at [`FRAGMENT_CAP`].
 #[derive(Debug, Clone)]
-pub struct Fragment {
+pub(crate) struct Fragment {
     /// The bytes (after decompression, before charset decoding).
     pub bytes: Vec<u8>,
     /// Whether the span was longer than the cap.
@@ -52,7 +48,7 @@ pub struct Fragment {
 /// One scanned input, ready to be written: everything the writer needs, nothing more (not
 /// the whole input), so inputs can be scanned in parallel and written by one thread.
 #[derive(Debug)]
-pub struct Prepared {
+pub(crate) struct Prepared {
     /// The input's identity: its absolute path, or `-` for standard input.
     pub input_key: String,
     /// The path as given or found.
@@ -63,27 +59,6 @@ pub struct Prepared {
     pub scanned: Scanned,
     /// One fragment per post, in the same order.
     pub fragments: Vec<Fragment>,
-}
-
-/// One event for the writer.
-#[derive(Debug)]
-pub enum Event {
-    /// An input was scanned.
-    Input(Box<Prepared>),
-    /// An input could not be read.
-    Failed {
-        /// The input as named to the user.
-        input: String,
-        /// Why.
-        message: String,
-    },
-    /// An input was skipped (binary).
-    Skipped {
-        /// The input as named to the user.
-        input: String,
-        /// Why.
-        reason: String,
-    },
 }
 
 /// Counts of what a run (or a batch) did.
@@ -200,7 +175,7 @@ impl Store {
     }
 
     /// The connection, for the read side ([`crate::query`]).
-    pub fn conn(&self) -> &Connection {
+    pub(crate) fn conn(&self) -> &Connection {
         &self.conn
     }
 
@@ -221,8 +196,8 @@ impl Store {
         Ok(self.conn.last_insert_rowid())
     }
 
-    /// Writes a batch of events (whole inputs) in one transaction.
-    pub fn write_batch(&mut self, run: i64, events: &[Event]) -> Result<Counts> {
+    /// Writes a batch of whole inputs' outcomes in one transaction.
+    pub fn write_batch(&mut self, run: i64, events: &[Outcome<Prepared>]) -> Result<Counts> {
         let path = self.path.clone();
         let e = |err| sql_err(&path, err);
         let tx = self.conn.transaction().map_err(e)?;
@@ -230,8 +205,8 @@ impl Store {
         let at = now();
         for ev in events {
             match ev {
-                Event::Input(p) => write_input(&tx, run, p, &at, &mut counts).map_err(e)?,
-                Event::Failed { input, message } => {
+                Outcome::Read(p) => write_input(&tx, run, p, &at, &mut counts).map_err(e)?,
+                Outcome::Failed { input, message } => {
                     counts.failures += 1;
                     tx.execute(
                         "INSERT INTO failures (run, input, message, at) VALUES (?1, ?2, ?3, ?4)",
@@ -239,7 +214,7 @@ impl Store {
                     )
                     .map_err(e)?;
                 }
-                Event::Skipped { .. } => counts.skipped += 1,
+                Outcome::Skipped { .. } => counts.skipped += 1,
             }
         }
         tx.commit().map_err(e)?;
@@ -325,12 +300,16 @@ fn write_input(
         }
     };
     for (post, frag) in s.posts.iter().zip(&p.fragments) {
-        let (row, new, conflicts) = upsert_post(tx, post, at)?;
-        if new {
-            counts.posts_new += 1;
-        } else {
-            counts.posts_known += 1;
-        }
+        let (row, conflicts) = match posts::lookup(tx, post)? {
+            Some(row) => {
+                counts.posts_known += 1;
+                (row, posts::merge(tx, row, post, at)?)
+            }
+            None => {
+                counts.posts_new += 1;
+                (posts::insert(tx, post, at)?, Default::default())
+            }
+        };
         let record = serde_json::to_string(post).unwrap_or_else(|_| "{}".into());
         let n = tx
             .prepare_cached(
@@ -358,220 +337,4 @@ fn write_input(
         counts.sightings_new += n as u64;
     }
     Ok(())
-}
-
-/// The key that joins copies of one post that lack an ID: platform, handle, date and
-/// normalised text. `None` when any of them is missing.
-pub fn sig_key(p: &Post) -> Option<String> {
-    let handle = p.handle.as_deref()?.to_lowercase();
-    let date = p.date.as_deref()?;
-    let text = normalise_text(p.text.as_deref()?);
-    if text.is_empty() {
-        return None;
-    }
-    Some(format!("{}|{handle}|{date}|{text}", p.platform.as_str()))
-}
-
-/// Lower-cased, NFC, white space collapsed: how two copies of one text are compared.
-pub fn normalise_text(t: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    t.nfc()
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
-}
-
-/// The scalar fields merged between copies, with their column names.
-const FIELDS: &[&str] = &[
-    "url",
-    "handle",
-    "display_name",
-    "date_text",
-    "date",
-    "created_at",
-    "lang",
-    "text",
-    "quoted_url",
-];
-
-fn field(p: &Post, name: &str) -> Option<String> {
-    match name {
-        "url" => p.url.clone(),
-        "handle" => p.handle.clone(),
-        "display_name" => p.display_name.clone(),
-        "date_text" => p.date_text.clone(),
-        "date" => p.date.clone(),
-        "created_at" => p.created_at.clone(),
-        "lang" => p.lang.clone(),
-        "text" => p.text.clone(),
-        "quoted_url" => p.quoted_url.clone(),
-        _ => None,
-    }
-}
-
-/// Finds the post a record belongs to, merges the record into it (or inserts it), and returns
-/// (row ID, whether it is new, the conflicting values).
-fn upsert_post(
-    tx: &Transaction<'_>,
-    p: &Post,
-    at: &str,
-) -> rusqlite::Result<(i64, bool, Map<String, Value>)> {
-    let identity = p.identity();
-    let sig = sig_key(p);
-    let by_identity = |tx: &Transaction<'_>| -> rusqlite::Result<Option<i64>> {
-        tx.prepare_cached("SELECT id FROM posts WHERE identity = ?1")?
-            .query_row([&identity], |r| r.get(0))
-            .optional()
-    };
-    let found = if p.post_id.is_some() {
-        match by_identity(tx)? {
-            Some(id) => Some(id),
-            // An ID-less copy archived earlier becomes this post.
-            None => match &sig {
-                Some(k) => tx
-                    .prepare_cached(
-                        "SELECT id FROM posts WHERE sig_key = ?1 AND post_id IS NULL
-                         ORDER BY id LIMIT 1",
-                    )?
-                    .query_row([k], |r| r.get(0))
-                    .optional()?,
-                None => None,
-            },
-        }
-    } else {
-        match &sig {
-            Some(k) => tx
-                .prepare_cached(
-                    "SELECT id FROM posts WHERE sig_key = ?1 ORDER BY post_id IS NULL, id LIMIT 1",
-                )?
-                .query_row([k], |r| r.get(0))
-                .optional()?,
-            None => by_identity(tx)?,
-        }
-    };
-    let Some(row) = found else {
-        tx.prepare_cached(
-            "INSERT INTO posts (identity, sig_key, platform, kind, form, post_id, url, handle,
-             display_name, date_text, date, created_at, lang, text, media, links, notes,
-             detector, first_seen, last_seen, quoted_url)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-             ?18, ?19, ?19, ?20)",
-        )?
-        .execute(params![
-            identity,
-            sig,
-            p.platform.as_str(),
-            p.kind.as_str(),
-            p.form.as_str(),
-            p.post_id,
-            p.url,
-            p.handle,
-            p.display_name,
-            p.date_text,
-            p.date,
-            p.created_at,
-            p.lang,
-            p.text,
-            json_list(&p.media),
-            json_list(&p.links),
-            json_list(&p.notes),
-            p.detector,
-            at,
-            p.quoted_url
-        ])?;
-        return Ok((tx.last_insert_rowid(), true, Map::new()));
-    };
-
-    // Merge into the stored post.
-    let (kind, post_id, stored, media, links, notes): (
-        String,
-        Option<String>,
-        Vec<Option<String>>,
-        String,
-        String,
-        String,
-    ) = tx.prepare_cached("SELECT kind, post_id, url, handle, display_name, date_text, date, created_at, lang, text,
-         media, links, notes FROM posts WHERE id = ?1")?.query_row([row],
-        |r| {
-            let mut stored = Vec::with_capacity(FIELDS.len());
-            for i in 0..FIELDS.len() {
-                stored.push(r.get::<_, Option<String>>(2 + i)?);
-            }
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                stored,
-                r.get(10)?,
-                r.get(11)?,
-                r.get(12)?,
-            ))
-        },
-    )?;
-    let mut conflicts = Map::new();
-    let mut sets: Vec<(&str, Value)> = Vec::new();
-    for (i, name) in FIELDS.iter().enumerate() {
-        let new = field(p, name);
-        match (&stored[i], new) {
-            (None, Some(v)) => sets.push((name, Value::String(v))),
-            (Some(old), Some(v)) if !same_value(name, old, &v) => {
-                conflicts.insert((*name).to_string(), Value::String(v));
-            }
-            _ => {}
-        }
-    }
-    for (name, stored_json, new) in [("media", &media, &p.media), ("links", &links, &p.links)] {
-        let old: Vec<String> = serde_json::from_str(stored_json).unwrap_or_default();
-        if old.is_empty() && !new.is_empty() {
-            sets.push((name, Value::String(json_list(new))));
-        } else if !new.is_empty() && old != *new {
-            conflicts.insert(name.to_string(), Value::from(new.clone()));
-        }
-    }
-    // Notes accumulate: each says something true about one copy.
-    let mut all_notes: Vec<String> = serde_json::from_str(&notes).unwrap_or_default();
-    let before = all_notes.len();
-    for n in &p.notes {
-        if !all_notes.contains(n) {
-            all_notes.push(n.clone());
-        }
-    }
-    if all_notes.len() != before {
-        sets.push(("notes", Value::String(json_list(&all_notes))));
-    }
-    if post_id.is_none()
-        && let Some(id) = &p.post_id
-    {
-        sets.push(("post_id", Value::String(id.clone())));
-        sets.push(("identity", Value::String(identity.clone())));
-    }
-    if kind == Kind::Mention.as_str() && p.kind == Kind::Embed {
-        sets.push(("kind", Value::String(p.kind.as_str().into())));
-        sets.push(("form", Value::String(p.form.as_str().into())));
-        sets.push(("detector", Value::String(p.detector.clone())));
-    }
-    sets.push(("last_seen", Value::String(at.to_string())));
-    for (name, v) in &sets {
-        // Column names come from the fixed lists above, never from input.
-        let sql = format!("UPDATE posts SET {name} = ?2 WHERE id = ?1");
-        let v = v.as_str().unwrap_or_default();
-        tx.prepare_cached(&sql)?.execute(params![row, v])?;
-    }
-    // Keep the join key current once the merged post has everything it needs.
-    tx.prepare_cached("UPDATE posts SET sig_key = coalesce(sig_key, ?2) WHERE id = ?1")?
-        .execute(params![row, sig])?;
-    Ok((row, false, conflicts))
-}
-
-/// Whether two values of a field are the same up to white space (and, for handles, case).
-fn same_value(name: &str, a: &str, b: &str) -> bool {
-    if name == "handle" {
-        return a.eq_ignore_ascii_case(b);
-    }
-    a == b || normalise_text(a) == normalise_text(b)
-}
-
-fn json_list(v: &[String]) -> String {
-    serde_json::to_string(v).unwrap_or_else(|_| "[]".into())
 }

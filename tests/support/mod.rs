@@ -1,27 +1,72 @@
-//! Helpers shared by the integration tests.
+//! Helpers shared by the integration tests: scanning sample files through the public API,
+//! running the real binary, temporary folders.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use embedvault::Post;
-use embedvault::discover::{self, Item};
+use embedvault::{Post, ScanOptions, Scanned};
 
 /// The crate's root folder.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Scans one file through the public library surface, with its path shown relative to the
-/// crate root so that snapshots do not depend on where the checkout lives.
-pub fn scan_file(path: &Path) -> (Vec<Post>, embedvault::scan::Scanned) {
-    let item = discover::read_path(path, discover::Options::default());
-    let Item::Input(mut input) = item else {
-        panic!("{} did not read as an input: {item:?}", path.display());
+/// The bytes the offsets of a file's posts refer to: the file's, gzip undone.
+pub fn input_bytes(path: &Path) -> Vec<u8> {
+    let raw = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    if raw.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::new();
+        flate2::read::MultiGzDecoder::new(&raw[..])
+            .read_to_end(&mut out)
+            .expect("gzip sample decompresses");
+        out
+    } else {
+        raw
+    }
+}
+
+/// The path shown for a file: relative to the crate root, so that snapshots do not depend on
+/// where the checkout lives.
+pub fn shown(path: &Path) -> String {
+    path.strip_prefix(root())
+        .unwrap_or(path)
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// Scans one file through the public library surface.
+pub fn scan_file(path: &Path) -> (Vec<Post>, Scanned) {
+    let bytes = std::fs::read(path).expect("readable");
+    let opts = ScanOptions {
+        path: Some(shown(path)),
+        ..ScanOptions::default()
     };
-    let rel = path.strip_prefix(root()).unwrap_or(path).to_path_buf();
-    input.origin.path = Some(rel);
-    let scanned = embedvault::scan::scan(&input);
+    let scanned = embedvault::scan(&bytes, &opts);
     (scanned.posts.clone(), scanned)
+}
+
+/// Every file under `dir`, recursively, sorted.
+pub fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).expect("dir") {
+        let p = e.expect("entry").path();
+        if p.is_dir() {
+            out.extend(files(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The sample files (not the samples' README).
+pub fn sample_files() -> Vec<PathBuf> {
+    files(&root().join("samples"))
+        .into_iter()
+        .filter(|p| p.file_name().is_some_and(|n| n != "README.md"))
+        .collect()
 }
 
 /// Runs the real binary with `args` (and optional standard input) in the crate root.
@@ -62,28 +107,20 @@ pub fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
-/// Asserts that the fast and the whole-document detection paths agree on an input.
-pub fn assert_paths_agree(input: &embedvault::discover::Input, path: &Path) {
-    use embedvault::decode::{DocKind, Sniff};
-    let kind = if input.sniff == Sniff::Html {
-        DocKind::Html
-    } else {
-        DocKind::Text
+/// Asserts that the fast and the whole-document detection paths agree on a file; returns how
+/// many posts they found.
+pub fn assert_paths_agree(path: &Path) -> usize {
+    let bytes = std::fs::read(path).expect("readable");
+    let fast = ScanOptions {
+        path: Some(shown(path)),
+        ..ScanOptions::default()
     };
-    let doc = embedvault::decode::decode(&input.bytes, kind);
-    let fast = embedvault::detect::detect(&doc.text, kind);
-    let whole = embedvault::detect::detect_exhaustive(&doc.text, kind);
-    let show = |posts: &[Post]| -> Vec<String> {
-        posts
-            .iter()
-            .map(|p| {
-                format!(
-                    "{:?} {}",
-                    p.span,
-                    serde_json::to_string(p).expect("serialises")
-                )
-            })
-            .collect()
+    let whole = ScanOptions {
+        exhaustive: true,
+        ..fast.clone()
     };
-    assert_eq!(show(&fast), show(&whole), "{}", path.display());
+    let a = embedvault::scan(&bytes, &fast);
+    let b = embedvault::scan(&bytes, &whole);
+    assert_eq!(a, b, "{}", path.display());
+    a.posts.len()
 }

@@ -1,0 +1,27 @@
+//! The one place that writes to standard error: messages about inputs (skipped, failed),
+//! summaries, and the error that ends a command, each with the `embedvault:` prefix. Text taken
+//! from inputs (paths, names) is cleaned of control characters first, so a hostile file name
+//! cannot act on the terminal.
+
+use std::fmt::Display;
+
+/// The prefix of every message.
+const PREFIX: &str = "embedvault";
+
+/// A message about the run (a skip, a summary, a note).
+pub(super) fn note(msg: impl Display) {
+    eprintln!("{PREFIX}: {}", super::table::clean(&msg.to_string()));
+}
+
+/// An error about one input, or the error that ends a command.
+pub(super) fn error(msg: impl Display) {
+    eprintln!("{PREFIX}: error: {}", super::table::clean(&msg.to_string()));
+}
+
+/// Whether an error is the reader of our output going away (`| head`): not an error to report.
+pub(super) fn is_closed_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

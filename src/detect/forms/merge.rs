@@ -1,0 +1,76 @@
+//! Merging the copies of one post that a page holds into one record: nested spans (a wrapper or
+//! an AMP component around a fallback), adjacent placeholder + fallback pairs (a lazy
+//! placeholder beside its `noscript` copy), and script copies of markup found in the HTML. The
+//! copy with more fields leads; the other fills its gaps ([`Post::merge_from`], the same merge
+//! the archive uses). Two full embeds of one post in different places stay two records.
+
+use std::collections::HashMap;
+
+use crate::post::{Form, Kind, Post};
+
+/// How far apart (in bytes) a placeholder and its fallback may be and still be one embed.
+const NEAR: usize = 400;
+
+/// Forms that show the post in full; two of these with one ID are two embeds of it.
+fn is_full(f: Form) -> bool {
+    matches!(f, Form::Blockquote | Form::Text | Form::Card)
+}
+
+/// Merges copies of one post (see the module docs). Each post is compared only with the
+/// earlier posts of its own identity, so the work stays linear in the number of posts.
+pub(crate) fn merge_copies(mut posts: Vec<Post>) -> Vec<Post> {
+    posts.sort_by_key(|p| (p.span.start, std::cmp::Reverse(p.span.end)));
+    let mut out: Vec<Post> = Vec::with_capacity(posts.len());
+    // Identity → indexes in `out` of the embeds with an ID, in order.
+    let mut by_identity: HashMap<String, Vec<usize>> = HashMap::new();
+    'next: for p in posts {
+        if p.kind != Kind::Embed || p.post_id.is_none() {
+            out.push(p);
+            continue;
+        }
+        let id = p.identity();
+        let earlier = by_identity.entry(id).or_default();
+        for &i in earlier.iter().rev() {
+            let q = &mut out[i];
+            let nested = q.span.start <= p.span.start && p.span.end <= q.span.end;
+            let near = p.span.start.saturating_sub(q.span.end) <= NEAR
+                && !(is_full(p.form) && is_full(q.form));
+            let script = (p.form == Form::Script) != (q.form == Form::Script);
+            if nested || near || script {
+                merge_into(q, p, nested);
+                continue 'next;
+            }
+        }
+        earlier.push(out.len());
+        out.push(p);
+    }
+    out
+}
+
+fn merge_into(q: &mut Post, p: Post, nested: bool) {
+    // The HTML copy keeps its place over a script copy; otherwise the richer copy's fields lead.
+    let p_leads = if (p.form == Form::Script) != (q.form == Form::Script) {
+        q.form == Form::Script
+    } else {
+        p.richness() > q.richness()
+    };
+    let outer_span = q.span.start.min(p.span.start)..q.span.end.max(p.span.end);
+    let outer_amp = nested && q.form == Form::Amp;
+    let (mut lead, other) = if p_leads {
+        (p, q.clone())
+    } else {
+        (q.clone(), p)
+    };
+    lead.merge_from(&other);
+    if lead.form == Form::Script && other.form != Form::Script {
+        lead.form = other.form;
+        lead.detector = other.detector.clone();
+        lead.span = other.span.clone();
+    } else if other.form != Form::Script {
+        lead.span = outer_span;
+    }
+    if outer_amp {
+        lead.form = Form::Amp;
+    }
+    *q = lead;
+}

@@ -1,0 +1,112 @@
+//! The threaded pipeline `scan` and `archive` share: a walker names the inputs, worker threads
+//! read and process them, and the calling thread receives the results in input order.
+//!
+//! Queues are bounded, so memory stays flat however many inputs there are, and a reorder
+//! buffer hands results on in discovery order, so output and archive content do not depend on
+//! the thread count. Every input ends as one [`Outcome`]: read (with what processing gave),
+//! skipped, or failed.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use crate::discover::{self, Input};
+
+/// What became of one input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome<T> {
+    /// The input was read; what processing it gave.
+    Read(T),
+    /// The input is not an article (binary) or is over the size cap.
+    Skipped {
+        /// The input as named to the user (its path, or `<stdin>`).
+        input: String,
+        /// Why it was skipped.
+        reason: String,
+    },
+    /// The input could not be read (missing, unreadable, corrupt compression).
+    Failed {
+        /// The input as named to the user.
+        input: String,
+        /// What went wrong, naming the input.
+        message: String,
+    },
+}
+
+impl<T> Outcome<T> {
+    /// The same outcome with the read value transformed.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Outcome<U> {
+        match self {
+            Outcome::Read(t) => Outcome::Read(f(t)),
+            Outcome::Skipped { input, reason } => Outcome::Skipped { input, reason },
+            Outcome::Failed { input, message } => Outcome::Failed { input, message },
+        }
+    }
+}
+
+/// Reads every input under `paths` on `threads` worker threads (0: one per core), runs `work`
+/// on each there, and hands the results to `sink` on the calling thread in discovery order. A
+/// `sink` error stops the run and is returned.
+pub(crate) fn run<T, E, W, S>(
+    paths: &[PathBuf],
+    max_input: u64,
+    threads: usize,
+    work: W,
+    mut sink: S,
+) -> Result<(), E>
+where
+    T: Send,
+    W: Fn(Outcome<Input>) -> T + Sync,
+    S: FnMut(T) -> Result<(), E>,
+{
+    let threads = if threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        threads
+    };
+    // Inputs in flight hold their whole bytes: few of them. Results are small (records and
+    // capped fragments), so more of them may wait while the sink writes a batch; that keeps the
+    // workers busy during database commits. The walker only names inputs; workers read them
+    // (reading is a good part of the cost, so one reading thread would bound the whole run).
+    let (item_tx, item_rx) =
+        crossbeam_channel::bounded::<(u64, crate::Result<Option<PathBuf>>)>(threads * 4);
+    let (done_tx, done_rx) = crossbeam_channel::bounded::<(u64, T)>(1024);
+    std::thread::scope(|scope| -> Result<(), E> {
+        scope.spawn(move || {
+            for (seq, entry) in discover::walk::expand(paths).enumerate() {
+                if item_tx.send((seq as u64, entry)).is_err() {
+                    break;
+                }
+            }
+        });
+        for _ in 0..threads {
+            let rx = item_rx.clone();
+            let tx = done_tx.clone();
+            let work = &work;
+            scope.spawn(move || {
+                for (seq, entry) in rx {
+                    let input = discover::read(entry, max_input);
+                    if tx.send((seq, work(input))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(item_rx);
+        drop(done_tx);
+        // Reorder: results arrive as workers finish; hand them on in sequence.
+        let mut next = 0u64;
+        let mut waiting = BTreeMap::new();
+        for (seq, out) in done_rx.iter() {
+            waiting.insert(seq, out);
+            while let Some(out) = waiting.remove(&next) {
+                next += 1;
+                if let Err(e) = sink(out) {
+                    // Dropping the receiver stops the workers and the walker.
+                    drop(done_rx);
+                    return Err(e);
+                }
+            }
+        }
+        Ok(())
+    })
+}
