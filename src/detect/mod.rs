@@ -22,6 +22,7 @@ mod page;
 mod prefilter;
 pub(crate) mod text;
 mod urls;
+mod view;
 
 pub(crate) use page::Page;
 

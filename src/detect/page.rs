@@ -13,7 +13,7 @@ use scraper::ElementRef;
 
 use super::dom::{self, Tag};
 use super::prefilter::Hits;
-use super::text::TextView;
+use super::view::TextView;
 use crate::post::Post;
 
 /// Fragments past the parse budget are cut to this many bytes.

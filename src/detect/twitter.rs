@@ -27,6 +27,7 @@ use scraper::ElementRef;
 
 use super::dom::{self, Tag, TextOpts};
 use super::text;
+use super::view::TextView;
 use super::{Amp, Detector, Page, PostRef, dates, urls};
 use crate::post::{Form, Kind, Platform, Post};
 
@@ -258,7 +259,7 @@ fn frame_fallbacks(page: &Page<'_>) -> Vec<Post> {
         if !inner.contains(LABEL_PREFIX) {
             continue;
         }
-        let view = text::TextView::of_html(inner, &[]);
+        let view = TextView::of_html(inner, &[]);
         for c in LABELLED_LINE.captures_iter(&view.text) {
             let mut post = Post::new(
                 Platform::Twitter,
@@ -722,7 +723,7 @@ static LABELLED_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?m)^[ \t]*Twitter: ([^\n]{1,50}?) - ([^\n]*[^\s])[ \t]*$").expect("valid regex")
 });
 
-fn labelled_lines(page: &Page<'_>, view: &text::TextView, found: &[Post]) -> Vec<Post> {
+fn labelled_lines(page: &Page<'_>, view: &TextView, found: &[Post]) -> Vec<Post> {
     let t = view.text.as_str();
     let mut out = Vec::new();
     for c in LABELLED_LINE.captures_iter(t) {

@@ -10,7 +10,7 @@ use std::ops::Range;
 use std::sync::LazyLock;
 
 use super::super::dom;
-use super::super::text::TextView;
+use super::super::view::TextView;
 use super::super::{Page, detect_depth};
 use crate::post::{Form, Kind, Post};
 
