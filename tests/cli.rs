@@ -152,3 +152,24 @@ fn folders_are_walked_recursively_in_sorted_order() {
         ["/a.txt", "/b/inner/deeper/x.txt", "/b/w.txt", "/c/y.txt"]
     );
 }
+
+#[test]
+fn a_closed_output_pipe_ends_the_run_quietly() {
+    use std::io::Read;
+    // The reader takes one line and goes away, as `| head -1` does.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_embedvault"))
+        .args(["scan", "samples", "--threads", "1"])
+        .current_dir(root())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut first = [0u8; 64];
+    stdout.read_exact(&mut first).expect("some output");
+    drop(stdout);
+    let out = child.wait_with_output().expect("finishes");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(!err.contains("error"), "{err}");
+}

@@ -339,3 +339,27 @@ fn failures_are_recorded_and_the_rest_archived() {
     let inputs: Vec<String> = r.failures.iter().map(|(i, _)| i.clone()).collect();
     assert!(inputs[0].ends_with("a.html.gz") && inputs[1].ends_with("missing.html"));
 }
+
+#[test]
+fn every_form_of_a_bluesky_post_reads_alike_and_joins() {
+    // The blockquote ends its text with an "[image or embed]" link; the flattened copy keeps the
+    // label as plain text. Both are one post, with the same text.
+    let bq = r#"<blockquote class="bluesky-embed" data-bluesky-uri="at://did:plc:c4i5buqotz5zutjdnnas6cji/app.bsky.feed.post/3ljkunn6qo3lf"><p lang="en">Comet through the 8-inch last night.<br><br><a href="https://bsky.app/profile/did:plc:c4i5buqotz5zutjdnnas6cji/post/3ljkunn6qo3lf?ref_src=embed">[image or embed]</a></p>&mdash; Marsh Lane Observatory (<a href="https://bsky.app/profile/did:plc:c4i5buqotz5zutjdnnas6cji?ref_src=embed">@marshlaneobs.bsky.social</a>) <a href="https://bsky.app/profile/did:plc:c4i5buqotz5zutjdnnas6cji/post/3ljkunn6qo3lf?ref_src=embed">March 4, 2025 at 4:20 PM</a></blockquote>"#;
+    let flat = "Intro.\n\nComet through the 8-inch last night. [image or embed]\n— Marsh Lane Observatory (@marshlaneobs.bsky.social) March 4, 2025 at 4:20 PM\n\nMore.\n";
+    let (dir, mut archive) = fresh("store-bluesky-forms");
+    archive_files(&mut archive, &dir, &[("flat.txt", flat)]);
+    archive_files(&mut archive, &dir, &[("page.html", &page("Comet", bq))]);
+    let got = all(&archive);
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(
+        got[0].post.text.as_deref(),
+        Some("Comet through the 8-inch last night.")
+    );
+    assert_eq!(got[0].sightings.len(), 2);
+    assert!(
+        got[0]
+            .sightings
+            .iter()
+            .all(|s| s.conflicts == serde_json::json!({}))
+    );
+}
