@@ -106,6 +106,10 @@ names! {
         Telegram = "telegram",
         /// LinkedIn.
         Linkedin = "linkedin",
+        /// VK (VKontakte).
+        Vk = "vk",
+        /// Tumblr.
+        Tumblr = "tumblr",
     }
 }
 

@@ -49,6 +49,8 @@ platforms! {
     reddit,
     telegram,
     linkedin,
+    vk,
+    tumblr,
 }
 
 /// A post named by a URL or an ID in the markup: its platform and canonical identity.
