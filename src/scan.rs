@@ -139,7 +139,7 @@ pub(crate) fn scan_input(
     });
     let posts = detect::detect(&doc.text, input.html, exhaustive);
     let declared = if input.html && !posts.is_empty() {
-        detect::dom::page_url(&doc.text)
+        detect::tags::page_url(&doc.text)
     } else {
         None
     };

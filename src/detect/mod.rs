@@ -20,6 +20,7 @@ pub(crate) mod dom;
 mod forms;
 mod page;
 mod prefilter;
+pub(crate) mod tags;
 pub(crate) mod text;
 mod urls;
 mod view;

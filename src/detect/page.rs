@@ -11,8 +11,9 @@ use std::ops::Range;
 
 use scraper::ElementRef;
 
-use super::dom::{self, Tag};
+use super::dom;
 use super::prefilter::Hits;
+use super::tags::{self, Tag};
 use super::view::TextView;
 use crate::post::Post;
 
@@ -44,7 +45,7 @@ impl<'a> Page<'a> {
         Page {
             text,
             html,
-            opaque: dom::opaque_regions(text),
+            opaque: tags::opaque_regions(text),
             claimed: Vec::new(),
             view: OnceCell::new(),
             hits,
@@ -68,7 +69,7 @@ impl<'a> Page<'a> {
         let budget = (2 * self.text.len()).max(256 * 1024);
         let used = self.parsed.get();
         let end = if used > budget {
-            dom::floor_char_boundary(self.text, (span.start + CLIPPED_FRAGMENT).min(span.end))
+            tags::floor_char_boundary(self.text, (span.start + CLIPPED_FRAGMENT).min(span.end))
         } else {
             span.end
         };
@@ -141,8 +142,8 @@ impl<'a> Page<'a> {
     pub fn marked_tags(&self) -> &[Tag] {
         self.tags.get_or_init(|| {
             if self.exhaustive {
-                return dom::Scanner::new(self.text, 0)
-                    .filter(|t| t.kind == dom::TagKind::Start && !self.is_opaque(t.range.start))
+                return tags::Scanner::new(self.text, 0)
+                    .filter(|t| t.kind == tags::TagKind::Start && !self.is_opaque(t.range.start))
                     .collect();
             }
             let mut out: Vec<Tag> = Vec::new();
@@ -150,7 +151,7 @@ impl<'a> Page<'a> {
                 if out.last().is_some_and(|t| t.range.contains(&pos)) || self.is_opaque(pos) {
                     continue;
                 }
-                if let Some(tag) = dom::enclosing_tag(self.text, pos)
+                if let Some(tag) = tags::enclosing_tag(self.text, pos)
                     && out.last().is_none_or(|t| t.range.start < tag.range.start)
                 {
                     out.push(tag);
@@ -168,7 +169,7 @@ impl<'a> Page<'a> {
             .filter(|tag| {
                 tag.attr(html, "class")
                     .or_else(|| tag.attr(html, "classname"))
-                    .is_some_and(|c| classes.iter().any(|k| dom::has_class(&c, k)))
+                    .is_some_and(|c| classes.iter().any(|k| tags::has_class(&c, k)))
             })
             .cloned()
             .collect()
@@ -208,7 +209,7 @@ impl<'a> Page<'a> {
             if !names.is_empty() && !names.iter().any(|n| tag.is(html, n)) {
                 continue;
             }
-            let span = tag.range.start..dom::element_end(html, &tag);
+            let span = tag.range.start..tags::element_end(html, &tag);
             let frag = dom::parse_fragment(self.fragment(span.clone()));
             let Some(el) = dom::first_element(&frag, tag.name(html)) else {
                 continue;

@@ -18,7 +18,7 @@
 //!
 //! Not posts: blog home pages, tag and search pages, reblog and share links, follow buttons.
 
-use super::dom::{self, TagKind};
+use super::tags::{self, TagKind};
 use super::{Detector, Page, PostRef, urls};
 use crate::post::{Form, Kind, Platform, Post};
 
@@ -169,7 +169,7 @@ fn markup(page: &mut Page<'_>) -> Vec<Post> {
         Some((t, r, Form::Amp, "amp"))
     });
     for (tag, r, form, how) in embeds.chain(frames).collect::<Vec<_>>() {
-        let span = tag.range.start..dom::element_end(html, &tag);
+        let span = tag.range.start..tags::element_end(html, &tag);
         let mut post = r.found(Kind::Embed, form, how, span.clone());
         if r.handle.is_none()
             && let Some(link) = blog_link(&html[span], &r.post_id)
@@ -184,7 +184,7 @@ fn markup(page: &mut Page<'_>) -> Vec<Post> {
 
 /// The first link in `inner` to the post `id` that names its blog.
 fn blog_link(inner: &str, id: &str) -> Option<PostRef> {
-    dom::Scanner::new(inner, 0)
+    tags::Scanner::new(inner, 0)
         .filter(|t| t.kind == TagKind::Start && t.is(inner, "a"))
         .filter_map(|t| parse_url(&t.attr(inner, "href")?))
         .find(|l| l.post_id == id && l.handle.is_some())

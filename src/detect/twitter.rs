@@ -25,7 +25,8 @@ use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use regex::Regex;
 use scraper::ElementRef;
 
-use super::dom::{self, Tag, TextOpts};
+use super::dom::{self, TextOpts};
+use super::tags::{self, Tag};
 use super::text;
 use super::view::TextView;
 use super::{Amp, Detector, Page, PostRef, dates, urls};
@@ -199,7 +200,7 @@ fn cards(page: &Page<'_>) -> Vec<Post> {
             card.descendants().filter_map(ElementRef::wrap).find(|e| {
                 e.value()
                     .attr("class")
-                    .is_some_and(|c| dom::has_class(c, cls))
+                    .is_some_and(|c| tags::has_class(c, cls))
             })
         };
         // The card's own links (timestamp, container), not the section heading's prose links.
@@ -254,7 +255,7 @@ fn frame_fallbacks(page: &Page<'_>) -> Vec<Post> {
     let html = page.text;
     let mut out = Vec::new();
     for tag in page.start_tags_named("iframe") {
-        let end = dom::element_end(html, &tag);
+        let end = tags::element_end(html, &tag);
         let inner = &html[tag.range.end..end];
         if !inner.contains(LABEL_PREFIX) {
             continue;
@@ -358,7 +359,7 @@ struct Link<'a> {
 
 fn read_blockquote(bq: ElementRef<'_>, tag: &Tag, html: &str) -> Option<Post> {
     let class = tag.attr(html, "class").unwrap_or_default();
-    let detector = if dom::has_class(&class, "twitter-video") {
+    let detector = if tags::has_class(&class, "twitter-video") {
         "twitter/blockquote-video"
     } else {
         "twitter/blockquote"
@@ -530,7 +531,7 @@ fn collect_links<'a>(el: ElementRef<'a>, out: &mut Vec<Link<'a>>) {
     for child in el.children().filter_map(ElementRef::wrap) {
         let v = child.value();
         if v.attr("class")
-            .is_some_and(|c| dom::has_class(c, "twitter-tweet"))
+            .is_some_and(|c| tags::has_class(c, "twitter-tweet"))
         {
             continue;
         }
@@ -599,7 +600,7 @@ fn signatures(t: &str) -> Vec<Signature> {
         let date = all.end() + dr.start..all.end() + dr.end;
         // The name: back to a dash on the same line, or (no dash) back to a double space.
         let line_start = t[..all.start()].rfind('\n').map_or(0, |p| p + 1);
-        let window_start = dom::floor_char_boundary(t, all.start().saturating_sub(160));
+        let window_start = tags::floor_char_boundary(t, all.start().saturating_sub(160));
         let lo = line_start.max(window_start);
         let before = &t[lo..all.start()];
         let (start, dash, name) = if let Some(d) = dash_before_name(before) {

@@ -5,7 +5,8 @@
 
 use std::ops::Range;
 
-use super::dom::{self, Scanner, TagKind};
+use super::dom;
+use super::tags::{self, Scanner, TagKind};
 
 /// Visible text of (part of) a page, with a map back to the page's byte offsets.
 #[derive(Debug, Default)]
@@ -176,8 +177,8 @@ impl TextView {
             }
             _ => start,
         };
-        let end = dom::ceil_char_boundary(page, end.max(start));
-        dom::floor_char_boundary(page, start)..end
+        let end = tags::ceil_char_boundary(page, end.max(start));
+        tags::floor_char_boundary(page, start)..end
     }
 }
 

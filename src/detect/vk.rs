@@ -36,7 +36,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::dom::{self, Tag, TagKind};
+use super::tags::{self, Tag, TagKind};
 use super::{Detector, Page, PostRef, urls};
 use crate::post::{Form, Kind, Platform, Post};
 
@@ -227,7 +227,7 @@ fn markup(page: &mut Page<'_>) -> Vec<Post> {
                 None => continue,
             },
         };
-        let el_end = dom::element_end(html, &w.tag);
+        let el_end = tags::element_end(html, &w.tag);
         let (end, how) = match &w.call {
             Some(c) => (
                 together(page, el_end, &c.script).unwrap_or(el_end),
@@ -265,7 +265,7 @@ fn amp(page: &Page<'_>) -> Vec<Post> {
         if is_post
             && let Some(r) = object("wall", &format!("{}_{}", owner.trim(), n.trim()))
         {
-            let span = tag.range.start..dom::element_end(html, &tag);
+            let span = tag.range.start..tags::element_end(html, &tag);
             out.push(r.found(Kind::Embed, Form::Amp, "amp", span));
         }
     }
@@ -287,7 +287,7 @@ fn calls(page: &Page<'_>) -> Vec<Call> {
             continue;
         };
         // The region must be the body of this very script start tag.
-        let is_script = dom::lex_tag(html, lt).is_some_and(|t| {
+        let is_script = tags::lex_tag(html, lt).is_some_and(|t| {
             t.kind == TagKind::Start && t.is(html, "script") && t.range.end == r.start
         });
         if !is_script {
@@ -337,7 +337,7 @@ fn element_by_id(page: &Page<'_>, id: &str) -> Option<Tag> {
         })
         .take(MAX_CANDIDATES)
         .filter(|&p| !page.is_opaque(p) && !page.is_claimed(p))
-        .filter_map(|p| dom::enclosing_tag(html, p))
+        .filter_map(|p| tags::enclosing_tag(html, p))
         .find(|t| can_hold_widget(html, t) && t.attr(html, "id").is_some_and(|v| v == id))
 }
 
@@ -357,7 +357,7 @@ fn together(page: &Page<'_>, el_end: usize, script: &Range<usize>) -> Option<usi
         if pos >= script.start {
             break;
         }
-        let tag = dom::lex_tag(html, pos)?;
+        let tag = tags::lex_tag(html, pos)?;
         if tag.kind != TagKind::Start {
             return None;
         }
@@ -389,7 +389,7 @@ fn together(page: &Page<'_>, el_end: usize, script: &Range<usize>) -> Option<usi
     let mut end = script.end;
     while paragraphs > 0 {
         let at = skip_space(html, end);
-        match dom::lex_tag(html, at) {
+        match tags::lex_tag(html, at) {
             Some(t) if t.kind == TagKind::Start && t.is(html, "br") => end = t.range.end,
             Some(t) if t.kind == TagKind::End && t.is(html, "p") => {
                 end = t.range.end;
@@ -403,7 +403,7 @@ fn together(page: &Page<'_>, el_end: usize, script: &Range<usize>) -> Option<usi
 
 /// The end of the end tag `</name>` that starts at `at`, or `at` when there is none.
 fn end_tag_end(html: &str, at: usize, name: &str) -> usize {
-    dom::lex_tag(html, at)
+    tags::lex_tag(html, at)
         .filter(|t| t.kind == TagKind::End && t.is(html, name))
         .map_or(at, |t| t.range.end)
 }

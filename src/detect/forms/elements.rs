@@ -9,7 +9,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::super::dom::{self, Tag, TagKind};
+use super::super::dom;
+use super::super::tags::{self, Tag, TagKind};
 use super::super::{DETECTORS, Page, PostRef, names_any, parse_post_url};
 use crate::post::{Form, Kind, Post};
 
@@ -55,7 +56,7 @@ impl Element<'_> {
         if self.is_void() {
             self.tag.range.clone()
         } else {
-            self.tag.range.start..dom::element_end(html, self.tag)
+            self.tag.range.start..tags::element_end(html, self.tag)
         }
     }
 }
@@ -139,8 +140,8 @@ fn player(el: &Element<'_>, html: &str) -> Option<Post> {
             let span = html[..tag.range.start]
                 .to_ascii_lowercase()
                 .rfind("<object")
-                .and_then(|lt| dom::lex_tag(html, lt))
-                .map(|t| t.range.start..dom::element_end(html, &t))
+                .and_then(|lt| tags::lex_tag(html, lt))
+                .map(|t| t.range.start..tags::element_end(html, &t))
                 .filter(|sp| sp.end >= tag.range.end)
                 .unwrap_or_else(|| tag.range.clone());
             Some(r.found(Kind::Embed, Form::Object, "object", span))
@@ -156,7 +157,7 @@ fn player(el: &Element<'_>, html: &str) -> Option<Post> {
 
 /// The post a legacy `<object>` plays: its `movie` param or inner `<embed src>`.
 fn object_url(inner: &str) -> Option<PostRef> {
-    for tag in dom::Scanner::new(inner, 0) {
+    for tag in tags::Scanner::new(inner, 0) {
         if tag.kind != TagKind::Start {
             continue;
         }
@@ -248,7 +249,7 @@ static IMAGE_ALT: LazyLock<Regex> = LazyLock::new(|| {
 fn placeholder_extras(html: &str, span: &Range<usize>, el: &Element<'_>, post: &mut Post) {
     if post.handle.is_none() && span.len() < 64 * 1024 {
         let inner = &html[span.clone()];
-        let hrefs = dom::Scanner::new(inner, 0)
+        let hrefs = tags::Scanner::new(inner, 0)
             .filter(|t| t.kind == TagKind::Start && t.is(inner, "a"))
             .filter_map(|t| t.attr(inner, "href").map(|h| h.into_owned()));
         for href in hrefs {

@@ -3,7 +3,8 @@
 //! a mention. Only the places the prefilter marked are looked at (every tag and text run on the
 //! whole-document path).
 
-use super::super::dom::{self, Tag, TagKind};
+use super::super::dom;
+use super::super::tags::{self, Tag, TagKind};
 use super::super::{Page, parse_post_url};
 use crate::post::{Form, Kind, Post};
 
@@ -31,7 +32,7 @@ fn html_links(page: &Page<'_>) -> Vec<Post> {
         let Some(r) = parse_post_url(&href) else {
             continue;
         };
-        let end = dom::element_end(html, &tag);
+        let end = tags::element_end(html, &tag);
         let alone = alone_in_block(html, tag.range.start, end);
         let text_is_url = {
             let inner = &html[tag.range.end..end];
@@ -50,7 +51,7 @@ fn html_links(page: &Page<'_>) -> Vec<Post> {
     // hits say where to look; the whole-document path looks at every text run.
     let b = html.as_bytes();
     let candidates: Vec<usize> = if page.exhaustive {
-        dom::Scanner::new(html, 0).map(|t| t.range.end).collect()
+        tags::Scanner::new(html, 0).map(|t| t.range.end).collect()
     } else {
         page.hits.offsets().collect()
     };
@@ -97,11 +98,11 @@ fn alone_in_block(html: &str, start: usize, end: usize) -> bool {
     let prev_ok = before.is_empty()
         || (before.ends_with('>') && {
             let lt = memchr::memrchr(b'<', &b[..before.len()]).unwrap_or(0);
-            dom::lex_tag(html, lt).is_some_and(|t| breaks_line(html, &t))
+            tags::lex_tag(html, lt).is_some_and(|t| breaks_line(html, &t))
         });
     let next_ok = after_start >= html.len()
         || (b[after_start] == b'<'
-            && dom::lex_tag(html, after_start).is_some_and(|t| breaks_line(html, &t)));
+            && tags::lex_tag(html, after_start).is_some_and(|t| breaks_line(html, &t)));
     prev_ok && next_ok
 }
 
