@@ -3,6 +3,7 @@
 
 use std::io::{self, BufWriter, Stdout, Write};
 
+use embedvault::Post;
 use serde::Serialize;
 
 use super::table::{Table, terminal_width};
@@ -76,12 +77,22 @@ impl Printer {
     }
 }
 
-/// `-` for a missing value.
-pub(super) fn or_dash(v: Option<&str>) -> String {
-    v.map_or_else(|| "-".to_string(), str::to_string)
-}
+/// The table columns every list of posts starts with.
+pub(super) const POST_HEADER: [&str; 6] = ["PLATFORM", "KIND", "FORM", "POST_ID", "HANDLE", "DATE"];
 
-/// A handle as shown: `@handle`, or `-`.
-pub(super) fn at_handle(h: Option<&str>) -> String {
-    h.map_or_else(|| "-".to_string(), |h| format!("@{h}"))
+/// A post's cells under [`POST_HEADER`], followed by `more`.
+pub(super) fn post_cells(p: &Post, more: impl IntoIterator<Item = String>) -> Vec<String> {
+    let dash = |v: Option<&str>| v.map_or_else(|| "-".to_string(), str::to_string);
+    let mut cells = vec![
+        p.platform.to_string(),
+        p.kind.to_string(),
+        p.form.to_string(),
+        dash(p.post_id.as_deref()),
+        p.handle
+            .as_deref()
+            .map_or_else(|| "-".to_string(), |h| format!("@{h}")),
+        dash(p.date.as_deref()),
+    ];
+    cells.extend(more);
+    cells
 }

@@ -5,12 +5,8 @@ use std::io::{self, Write};
 use embedvault::{Filter, KindFilter, StoredPost};
 use serde_json::{Map, Value};
 
-use super::output::{Printer, Shape, at_handle, or_dash};
+use super::output::{POST_HEADER, Printer, Shape, post_cells};
 use super::{Exit, KindArg, QueryArgs, QueryFormat};
-
-const HEADER: &[&str] = &[
-    "PLATFORM", "KIND", "FORM", "POST_ID", "HANDLE", "DATE", "SEEN", "TEXT",
-];
 
 pub(super) fn run(a: QueryArgs) -> anyhow::Result<Exit> {
     let archive = super::open_read_only(&a.db.db)?;
@@ -35,7 +31,8 @@ pub(super) fn run(a: QueryArgs) -> anyhow::Result<Exit> {
         QueryFormat::Json => Shape::Json,
         QueryFormat::Table => Shape::Table,
     };
-    let mut out = Printer::new(shape, HEADER);
+    let header = [&POST_HEADER[..], &["SEEN", "TEXT"]].concat();
+    let mut out = Printer::new(shape, &header);
     for p in &posts {
         out.record(p, || row(p))?;
     }
@@ -44,17 +41,8 @@ pub(super) fn run(a: QueryArgs) -> anyhow::Result<Exit> {
 }
 
 fn row(s: &StoredPost) -> Vec<String> {
-    let p = &s.post;
-    vec![
-        p.platform.to_string(),
-        p.kind.to_string(),
-        p.form.to_string(),
-        or_dash(p.post_id.as_deref()),
-        at_handle(p.handle.as_deref()),
-        or_dash(p.date.as_deref()),
-        s.sightings.len().to_string(),
-        or_dash(p.text.as_deref()),
-    ]
+    let text = s.post.text.clone().unwrap_or_else(|| "-".into());
+    post_cells(&s.post, [s.sightings.len().to_string(), text])
 }
 
 /// The CSV columns in their published order; fields added to the record later follow them.

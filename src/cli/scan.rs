@@ -2,12 +2,8 @@
 
 use embedvault::{Outcome, Post, ReadOptions};
 
-use super::output::{Printer, Shape, at_handle, or_dash};
+use super::output::{POST_HEADER, Printer, Shape, post_cells};
 use super::{Exit, Format, ScanArgs, messages};
-
-const HEADER: &[&str] = &[
-    "PLATFORM", "KIND", "FORM", "POST_ID", "HANDLE", "DATE", "WHERE", "TEXT",
-];
 
 pub(super) fn run(a: ScanArgs) -> anyhow::Result<Exit> {
     let paths = super::paths_or_stdin(a.paths)?;
@@ -16,7 +12,8 @@ pub(super) fn run(a: ScanArgs) -> anyhow::Result<Exit> {
         Format::Json => Shape::Json,
         Format::Table => Shape::Table,
     };
-    let mut out = Printer::new(shape, HEADER);
+    let header = [&POST_HEADER[..], &["WHERE", "TEXT"]].concat();
+    let mut out = Printer::new(shape, &header);
     let (mut seen, mut failed, mut skipped, mut found) = (0usize, 0usize, 0usize, 0usize);
     let opts = ReadOptions {
         max_input: a.max_input,
@@ -50,18 +47,10 @@ pub(super) fn run(a: ScanArgs) -> anyhow::Result<Exit> {
 }
 
 fn row(p: &Post) -> Vec<String> {
-    vec![
-        p.platform.to_string(),
-        p.kind.to_string(),
-        p.form.to_string(),
-        or_dash(p.post_id.as_deref()),
-        at_handle(p.handle.as_deref()),
-        or_dash(p.date.as_deref()),
-        format!(
-            "{}:{}",
-            p.source.path.as_deref().unwrap_or("<stdin>"),
-            p.source.line
-        ),
-        or_dash(p.text.as_deref()),
-    ]
+    let place = format!(
+        "{}:{}",
+        p.source.path.as_deref().unwrap_or("<stdin>"),
+        p.source.line
+    );
+    post_cells(p, [place, p.text.clone().unwrap_or_else(|| "-".into())])
 }

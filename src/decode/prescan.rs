@@ -43,7 +43,7 @@ pub(super) fn prescan(head: &[u8]) -> Option<&'static Encoding> {
         if rest.starts_with(b"<!--") {
             // The closing "--" may overlap the opening one ("<!-->").
             let after_open = pos + 2;
-            let close = find(head.get(after_open..)?, b"-->")?;
+            let close = memchr::memmem::find(head.get(after_open..)?, b"-->")?;
             pos = after_open + close + 3;
             continue;
         }
@@ -220,7 +220,7 @@ fn get_attribute(head: &[u8], pos: &mut usize) -> Attr {
 fn charset_from_content(value: &[u8]) -> Option<&'static Encoding> {
     let mut i = 0usize;
     loop {
-        i += find(value.get(i..)?, b"charset")? + b"charset".len();
+        i += memchr::memmem::find(value.get(i..)?, b"charset")? + b"charset".len();
         while value.get(i).is_some_and(|&b| is_space(b)) {
             i += 1;
         }
@@ -256,8 +256,8 @@ pub(super) fn xml_declaration(head: &[u8]) -> Option<&'static Encoding> {
     if !s.starts_with(b"<?xml") {
         return None;
     }
-    let decl = s.get(..find(s, b"?>")?)?;
-    let mut i = find(decl, b"encoding")? + b"encoding".len();
+    let decl = s.get(..memchr::memmem::find(s, b"?>")?)?;
+    let mut i = memchr::memmem::find(decl, b"encoding")? + b"encoding".len();
     while decl.get(i).is_some_and(u8::is_ascii_whitespace) {
         i += 1;
     }
@@ -277,22 +277,10 @@ pub(super) fn xml_declaration(head: &[u8]) -> Option<&'static Encoding> {
     Encoding::for_label(inner.get(..end)?).and_then(normalize_declared)
 }
 
-// Byte-search helpers. Content sniffing (`discover::sniff`) has its own copies: the prescan and
-// sniffing are otherwise unrelated, and two five-line functions are cheaper than a shared helper
-// module both would have to depend on.
-
 /// Case-insensitive (ASCII) prefix test.
 fn starts_with_ci(hay: &[u8], needle: &[u8]) -> bool {
     hay.get(..needle.len())
         .is_some_and(|h| h.eq_ignore_ascii_case(needle))
-}
-
-/// First occurrence of `needle` in `hay`.
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    if needle.is_empty() {
-        return Some(0);
-    }
-    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 #[cfg(test)]

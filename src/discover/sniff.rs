@@ -114,7 +114,7 @@ fn looks_like_html(head: &[u8]) -> bool {
         if find_ci(head, b"xhtml").is_some() {
             return true;
         }
-        s = match find(s, b"?>") {
+        s = match memchr::memmem::find(s, b"?>") {
             Some(end) => skip_space_and_comments(s.get(end + 2..).unwrap_or(&[])),
             None => &[],
         };
@@ -133,7 +133,7 @@ fn skip_space_and_comments(mut s: &[u8]) -> &[u8] {
         if !s.starts_with(b"<!--") {
             return s;
         }
-        match s.get(4..).and_then(|r| find(r, b"-->")) {
+        match s.get(4..).and_then(|r| memchr::memmem::find(r, b"-->")) {
             Some(i) => s = s.get(4 + i + 3..).unwrap_or(&[]),
             None => return &[],
         }
@@ -197,22 +197,10 @@ fn mostly_printable(sample: &[u8]) -> bool {
     controls <= allowed
 }
 
-// Byte-search helpers. The charset prescan in `decode` has its own copies of `starts_with_ci`
-// and `find`: sniffing and the prescan are otherwise unrelated, and two five-line functions are
-// cheaper than a shared helper module both would have to depend on.
-
 /// Case-insensitive (ASCII) prefix test.
 fn starts_with_ci(hay: &[u8], needle: &[u8]) -> bool {
     hay.get(..needle.len())
         .is_some_and(|h| h.eq_ignore_ascii_case(needle))
-}
-
-/// First occurrence of `needle` in `hay`.
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    if needle.is_empty() {
-        return Some(0);
-    }
-    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 /// First case-insensitive (ASCII) occurrence of `needle` in `hay`.
