@@ -1,8 +1,9 @@
 //! Instagram: the `blockquote.instagram-media` fallback in every generation (v7 `A photo
 //! posted by … on <time>`, v8–12 `A post shared by <a>Name</a> (@handle) on <time>`, v12–14
 //! captionless `A post shared by Name (@handle)`), localized tails, and the flattened text
-//! form. Iframes (`/p/<code>/embed/captioned/`), `amp-instagram` and placeholders are read by
-//! the shared finders through [`parse_url`] and [`id_attr`].
+//! form in the same locales (`Ein Beitrag geteilt von …`, `Публикация от …`). Iframes
+//! (`/p/<code>/embed/captioned/`), `amp-instagram` and placeholders are read by the shared
+//! finders through [`parse_url`] and [`id_attr`].
 //!
 //! Identity is the shortcode (case-sensitive), whatever the path: `/p/`, `/reel/`, `/reels/`,
 //! `/tv/`, `/<handle>/p/`. Profile embeds (`instagram.com/<handle>/`) are not posts.
@@ -21,6 +22,7 @@ use crate::post::{Form, Kind, Platform, Post};
 pub(crate) static PLATFORM: Detector = Detector {
     platform: Platform::Instagram,
     markers: &["instagr", SHARED_BY_WORDS, POSTED_BY],
+    short_markers: &[HANDLE_OPEN],
     markup,
     text,
     parse_url,
@@ -38,6 +40,8 @@ pub(crate) static PLATFORM: Detector = Detector {
 /// Words of the flattened tail ("A post shared by", "A photo posted by").
 const SHARED_BY_WORDS: &str = "shared by";
 const POSTED_BY: &str = "posted by";
+/// The opening of the `(@handle)` every author line holds, in every locale: a short marker.
+const HANDLE_OPEN: &str = "(@";
 
 /// Reads an Instagram post URL.
 fn parse_url(s: &str) -> Option<PostRef> {
@@ -85,11 +89,16 @@ fn bare_id(v: &str) -> Option<PostRef> {
     (10..=12).contains(&v.len()).then(|| shortcode(v, None))?
 }
 
+/// The phrase that opens the author line ("A post shared by", "A photo posted by") in English
+/// and in the locales Instagram's embeds print, as a regex alternation (matched ignoring
+/// case). The blockquote reader and the flattened-text reader both use it.
+const SHARED_PHRASES: &str = r"a (?:post|photo|video) (?:shared|posted) by|une publication partagée par|ein beitrag geteilt von|eine? (?:foto|video|beitrag) (?:gepostet|geteilt) von|una publicación compartida (?:de|por)|un post condiviso da|uma publicação compartilhada por|een bericht gedeeld door|post udostępniony przez|публикация от";
+
 /// "A post shared by Name (@handle)" and its older and localized forms.
 static SHARED_BY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?is)(?:a (?:post|photo|video) (?:shared|posted) by|une publication partagée par|ein beitrag geteilt von|eine? (?:foto|video|beitrag) (?:gepostet|geteilt) von|una publicación compartida (?:de|por)|un post condiviso da|uma publicação compartilhada por|een bericht gedeeld door|post udostępniony przez|публикация от)\s*(.*?)\s*\(@([A-Za-z0-9._]{1,30})\)",
-    )
+    Regex::new(&format!(
+        r"(?is)(?:{SHARED_PHRASES})\s*(.*?)\s*\(@([A-Za-z0-9._]{{1,30}})\)"
+    ))
     .expect("valid regex")
 });
 
@@ -211,47 +220,96 @@ fn is_label(s: &str) -> bool {
         || l.starts_with("view more on instagram")
 }
 
+/// The flattened author line: the phrase, the name on the same line, the handle.
 static FLAT_SHARED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)(?:a (?:post|photo|video) (?:shared|posted) by)\s+([^\n()]{0,60}?)\s*\(@([A-Za-z0-9._]{1,30})\)(?:\s+on\s+([A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}(?: at \d{1,2}:\d{2}\s*[ap]m(?: [A-Z]{2,4})?)?))?",
-    )
+    Regex::new(&format!(
+        r"(?i)(?:{SHARED_PHRASES})\s+([^\n()]{{0,60}}?)\s*\(@([A-Za-z0-9._]{{1,30}})\)"
+    ))
     .expect("valid regex")
 });
 
-/// Flattened embeds: "… A post shared by Name (@handle)" / "A photo posted by Name (@handle)
-/// on May 8, 2012 at 2:58am PDT".
+/// Flattened embeds: "… A post shared by Name (@handle)", "A photo posted by Name (@handle)
+/// on May 8, 2012 at 2:58am PDT", and the localized lines ("Ein Beitrag geteilt von Name
+/// (@handle) am Apr 28, 2020 um 9:29 PDT", "Публикация от Name (@handle)5 Апр 2020 в 5:25
+/// PDT"), whose date, when shown, follows the handle after at most one short word.
+///
+/// The caption, when shown, is the text before the author line on its paragraph; when the
+/// author line starts its paragraph in a document whose paragraphs are lines, the one line
+/// before it (unless that line is the embed's label or another embed's footer).
 fn text(page: &Page<'_>) -> Vec<Post> {
-    if !page.has_free_hit(&[SHARED_BY_WORDS, POSTED_BY]) {
+    if !page.has_free_hit(&[SHARED_BY_WORDS, POSTED_BY, HANDLE_OPEN]) {
         return Vec::new();
     }
-    super::text::view_posts(page, &FLAT_SHARED, |c, t| {
-        let all = c.get(0)?;
+    let view = page.text_view();
+    let t = view.text.as_str();
+    let lines = !page.is_html() && !super::text::uses_blank_lines(t);
+    let mut out = Vec::new();
+    let mut floor = 0;
+    for c in FLAT_SHARED.captures_iter(t) {
+        let (Some(all), Some(name), Some(handle)) = (c.get(0), c.get(1), c.get(2)) else {
+            continue;
+        };
+        if all.start() < floor {
+            continue;
+        }
         let mut post = Post::new(
             Platform::Instagram,
             Kind::Embed,
             Form::Text,
             "instagram/text",
         );
-        let name = c[1].trim();
+        let name = dom::squash_ws(name.as_str().trim());
         if !name.is_empty() {
-            post.display_name = Some(name.to_string());
+            post.display_name = Some(name);
         }
-        post.handle = Some(c[2].to_string());
-        if let Some(d) = c.get(3) {
-            post.set_date(d.as_str());
+        post.handle = Some(handle.as_str().to_string());
+        let mut end = all.end();
+        if let Some(d) = super::text::footer_date(&t[end..], true) {
+            post.set_date(&t[end + d.start..end + d.end]);
+            end += d.end;
         }
-        // The caption, when shown, is the text before the tail on the same paragraph.
-        let para = super::text::paragraph_start(t, all.start(), 0, false);
-        let before = t[para..all.start()].trim();
-        let before = before
-            .strip_prefix("View this post on Instagram")
-            .unwrap_or(before)
-            .trim();
         let mut start = all.start();
-        if !before.is_empty() && before.chars().count() < 2200 {
-            post.text = Some(before.to_string());
-            start = para + (t[para..].len() - t[para..].trim_start().len());
+        if let Some((caption, at)) = caption(t, all.start(), floor, lines) {
+            post.text = Some(caption);
+            start = at;
         }
-        Some((post, start..all.end()))
-    })
+        post.span = page.page_span(start..end);
+        if page.is_claimed(post.span.start) || page.is_claimed(page.page_span(all.range()).start) {
+            continue;
+        }
+        floor = end;
+        out.push(post);
+    }
+    out
+}
+
+/// The caption before an author line that starts at `at`, and where it starts: the text before
+/// it on its paragraph, or (when `lines` and the author line starts its line) the line before.
+fn caption(t: &str, at: usize, floor: usize, lines: bool) -> Option<(String, usize)> {
+    let para = super::text::paragraph_start(t, at, floor, lines);
+    let mut from = para;
+    let mut before = t[para..at].trim();
+    if before.is_empty() && lines && para > floor {
+        // The line before, when it is whole after the floor.
+        let prev_end = para - 1;
+        let prev_start = t[..prev_end].rfind('\n').map_or(0, |p| p + 1);
+        if prev_start >= floor {
+            from = prev_start;
+            before = t[prev_start..prev_end].trim();
+        }
+    }
+    let before = before
+        .strip_prefix("View this post on Instagram")
+        .unwrap_or(before)
+        .trim();
+    if before.is_empty()
+        || before.chars().count() >= 2200
+        || is_label(before)
+        || super::text::ends_with_signature(before)
+    {
+        return None;
+    }
+    // `before` is a slice of `t`: its offset is where the caption starts.
+    let start = (before.as_ptr() as usize).saturating_sub(t.as_ptr() as usize);
+    Some((before.to_string(), start.max(from)))
 }

@@ -111,6 +111,9 @@ pub(crate) struct Detector {
     pub markup: fn(&mut Page<'_>) -> Vec<Post>,
     /// Finds flattened embeds in the page's text view (after all markup is claimed).
     pub text: fn(&Page<'_>) -> Vec<Post>,
+    /// Its flattened form is a bare signature that other platforms' footers also contain, so
+    /// it reads the text after every other platform has claimed its own.
+    pub text_last: bool,
     /// Reads a post URL of this platform (any host and path form, embed URLs included).
     pub parse_url: fn(&str) -> Option<PostRef>,
     /// Reads a post from a placeholder attribute (`data-tweet-id`…): the attribute's name, its
@@ -142,6 +145,7 @@ impl Detector {
         short_markers: &[],
         markup: |_| Vec::new(),
         text: |_| Vec::new(),
+        text_last: false,
         parse_url: |_| None,
         id_attr: |_, _, _| None,
         bare_id: |_| None,
@@ -256,12 +260,15 @@ fn detect_depth(text: &str, html: bool, depth: usize, exhaustive: bool) -> Vec<P
     }
     posts.extend(forms::markup(&mut page));
     if depth == 0 {
-        for (d, _) in DETECTORS.iter().zip(&woken).filter(|(_, w)| **w) {
-            let found = (d.text)(&page);
-            for p in &found {
-                page.claim(p.span.clone());
+        for last in [false, true] {
+            let woken = DETECTORS.iter().zip(&woken).filter(|(_, w)| **w);
+            for (d, _) in woken.filter(|(d, _)| d.text_last == last) {
+                let found = (d.text)(&page);
+                for p in &found {
+                    page.claim(p.span.clone());
+                }
+                posts.extend(found);
             }
-            posts.extend(found);
         }
         posts.extend(forms::links(&page));
     }

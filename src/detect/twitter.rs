@@ -9,14 +9,19 @@
 //!   inside the link, nested blockquotes (each parses its own tail), stripped blockquotes that
 //!   hold only a status link;
 //! - the flattened line `TEXT [pic.twitter.com/…] — Name (@handle) Date`, with an em or en
-//!   dash, `--`, or no dash at all (`TEXT  Name (@handle) December 31, 2017Next…`), in text
-//!   files and in HTML paragraphs, and the `Twitter: Name - text` line some publishers' frames
-//!   leave;
+//!   dash, `--`, or no dash at all (`TEXT  Name (@handle) December 31, 2017Next…`), the dash
+//!   ending the line before the name (`TEXT—` / `Name (@handle) Date`), a text of several
+//!   lines or paragraphs (joined where its indent, its quote marks or a run of short lines
+//!   bounded by article prose say so), in text files and in HTML paragraphs, and the
+//!   `Twitter: Name - text` line some publishers' frames leave;
 //! - status URLs on twitter.com / x.com (www., mobile., m.), `/status/`, `/statuses/`,
 //!   `/i/web/status/`, `/i/status/`, `#!/` hashbangs, mirror hosts; tracking parameters dropped.
 //!
 //! Not posts: timelines, follow/share/intent buttons, profile links; a status link inside a
-//! post's text is part of that post, not another post.
+//! post's text is part of that post, not another post; bylines that look like a signature (a
+//! comment's `Name (@handle) October 26, 2012 at 1:32 am`, a dashless `Name (@handle) Date`
+//! starting a line with no post text before it), and other platforms' footers, which those
+//! platforms claim before this reader runs (`text_last`).
 
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -39,6 +44,7 @@ pub(crate) static PLATFORM: Detector = Detector {
     short_markers: &[SIGNATURE],
     markup,
     text,
+    text_last: true,
     parse_url,
     id_attr,
     bare_id: |v| valid_id(v).map(|id| status_ref(None, id)),
@@ -598,6 +604,16 @@ fn signatures(t: &str) -> Vec<Signature> {
             continue;
         }
         let date = all.end() + dr.start..all.end() + dr.end;
+        // A tweet's footer shows a date (old custom styles a bare time after it: `Nov 12 2017
+        // 11:06 PM`). A date joined to a clock time by a word (`at 1:32 am`, `um 9:29 PDT`,
+        // `в 5:25 PDT`) is a comment's byline or another platform's timestamp.
+        if let Some(e) = text::time_tail(t, date.clone())
+            && t[date.end..e]
+                .trim_start_matches([' ', '\t', ',', '\u{a0}'])
+                .starts_with(char::is_alphabetic)
+        {
+            continue;
+        }
         // The name: back to a dash on the same line, or (no dash) back to a double space.
         let line_start = t[..all.start()].rfind('\n').map_or(0, |p| p + 1);
         let window_start = tags::floor_char_boundary(t, all.start().saturating_sub(160));
@@ -610,8 +626,18 @@ fn signatures(t: &str) -> Vec<Signature> {
             // The name may itself be followed by several spaces (emoji stripped).
             (lo + p + 2, None, lo + p + 2..all.start())
         } else if before.trim().chars().count() <= 50 && lo == line_start {
-            // The signature starts its line with no dash: the name is the whole prefix.
-            (lo, None, lo..all.start())
+            // The signature starts its line: the name is the whole prefix. The dash may end the
+            // line before (`…acting up?—` / `Name (@handle) Date`).
+            if let Some(d) = text::dash_ending_previous_line(t, line_start) {
+                (d.start, Some(d), lo..all.start())
+            } else if ends_with_post_token(&t[..line_start]) {
+                // No dash at all: only a media link or URL right before shows that a post's
+                // text ends there. Without one, a name, handle and date starting a line is a
+                // byline (a comment's author line, a contributor note), not a post's footer.
+                (lo, None, lo..all.start())
+            } else {
+                continue;
+            }
         } else {
             continue;
         };
@@ -628,6 +654,27 @@ fn signatures(t: &str) -> Vec<Signature> {
         });
     }
     out
+}
+
+/// The words that name a post's author in running text: the handle and the display name's
+/// words of four letters or more.
+fn author_words<'t>(handle: &'t str, name: &'t str) -> Vec<&'t str> {
+    let mut out = vec![handle];
+    out.extend(
+        name.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().count() >= 4),
+    );
+    out
+}
+
+/// Whether `before` ends with a media link or URL: the last token of a flattened post's text.
+fn ends_with_post_token(before: &str) -> bool {
+    let last = before
+        .trim_end()
+        .rsplit(char::is_whitespace)
+        .next()
+        .unwrap_or("");
+    !last.is_empty() && (!text::media_tokens(last).is_empty() || !text::url_tokens(last).is_empty())
 }
 
 /// The dash that opens a signature: the last dash in `before` that is followed only by a
@@ -662,8 +709,10 @@ fn flattened(page: &Page<'_>) -> Vec<Post> {
     let lines = !page.is_html() && !text::uses_blank_lines(t);
     let mut out = Vec::new();
     let mut floor = 0usize;
+    // Spans other platforms' flattened forms claimed after the view was built.
+    let free = |p: usize| !page.is_claimed(page.page_span(p..p).start);
     for sig in signatures(t) {
-        if sig.start < floor {
+        if sig.start < floor || !free(sig.handle.start) {
             continue;
         }
         let mut post = Post::new(Platform::Twitter, Kind::Embed, Form::Text, "twitter/text");
@@ -682,11 +731,20 @@ fn flattened(page: &Page<'_>) -> Vec<Post> {
             if t[line_start..dash.start].trim().is_empty() {
                 end = t[floor..line_start].trim_end().len() + floor;
             }
-            let mut start = text::paragraph_start(t, end, floor, lines);
+            let certain = text::paragraph_start(t, end, floor, lines);
+            // Earlier lines or paragraphs of the same post, where structure tells.
+            let author = author_words(&t[sig.handle.clone()], &t[sig.name.clone()]);
+            let mut start = text::post_start(t, certain, end, floor, lines, &author, free);
             if let Some(m) = LEAD_IN.find_iter(&t[start..end]).last() {
                 start += m.end();
             }
-            let body = t[start..end].trim();
+            let joined;
+            let body = if start < certain {
+                joined = text::join_lines(&t[start..end]);
+                joined.as_str()
+            } else {
+                t[start..end].trim()
+            };
             if !body.is_empty() {
                 let lead = t[start..end].len() - t[start..end].trim_start().len();
                 span_start = start + lead;
