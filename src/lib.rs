@@ -77,9 +77,11 @@ pub use decode::DocKind;
 pub use discover::DEFAULT_MAX_INPUT;
 pub use error::{Error, Result};
 pub use pipeline::Outcome;
-pub use post::{Form, Kind, Platform, Post, Source, UnknownName};
+pub use post::{Copy, Form, Kind, Platform, Post, Source, UnknownName};
 pub use query::{Count, Filter, KindFilter, Sighting, Stats, StoredPost};
-pub use scan::{ReadOptions, ScanOptions, Scanned, scan, scan_bytes, scan_paths};
+pub use scan::{
+    Explained, ReadOptions, ScanOptions, Scanned, explain, scan, scan_bytes, scan_paths,
+};
 pub use store::Counts;
 
 /// The archive schema version this build writes (databases of a newer version are refused).

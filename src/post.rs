@@ -168,6 +168,22 @@ pub struct Source {
     pub charset: String,
     /// Which rule chose the charset: `bom`, `meta`, `utf8`, `detected`, `meta-overridden`, `default`.
     pub charset_rule: String,
+    /// Other places in the same input that hold a copy of this post (page state that repeats
+    /// the story, a second copy of the article): one post in one input is one record. Absent
+    /// when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub copies: Vec<Copy>,
+}
+
+/// Another place in an input that holds a copy of a post.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Copy {
+    /// Byte offset of the copy's first byte in the input bytes.
+    pub start: usize,
+    /// Byte offset one past its last byte.
+    pub end: usize,
+    /// 1-based line of `start`.
+    pub line: usize,
 }
 
 /// One post found in an input. Two records are equal when every field of the record is
@@ -215,6 +231,10 @@ pub struct Post {
     /// The span in the decoded text (internal; the byte span of the input is in `source`).
     #[serde(skip)]
     pub(crate) span: Range<usize>,
+    /// The spans in the decoded text of other copies of this post (internal; see
+    /// `Source::copies`).
+    #[serde(skip)]
+    pub(crate) copy_spans: Vec<Range<usize>>,
 }
 
 impl PartialEq for Post {
@@ -256,6 +276,7 @@ impl Post {
             detector: detector.to_string(),
             notes: Vec::new(),
             span: 0..0,
+            copy_spans: Vec::new(),
         }
     }
 
@@ -350,6 +371,7 @@ impl Post {
             }
         }
         let span = self.span.clone();
+        let copy_spans = std::mem::take(&mut self.copy_spans);
         let mut notes = std::mem::take(&mut self.notes);
         for n in &other.notes {
             if !notes.contains(n) {
@@ -358,9 +380,11 @@ impl Post {
         }
         if let Some(mut merged) = Post::from_map(mine) {
             merged.span = span;
+            merged.copy_spans = copy_spans;
             merged.notes = notes;
             *self = merged;
         } else {
+            self.copy_spans = copy_spans;
             self.notes = notes;
         }
         conflicts

@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::post::{Post, Source};
+use crate::post::{Copy, Post, Source};
 use crate::store::{Store, posts};
 
 /// Which posts by kind.
@@ -78,6 +78,9 @@ pub struct Sighting {
     pub charset_rule: String,
     /// Fields whose value here differs from the post's.
     pub conflicts: Value,
+    /// Other places in this input that hold a copy of the post (absent when there are none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub copies: Vec<Copy>,
     /// The raw embed, decoded with the input's charset (only from `show`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fragment: Option<String>,
@@ -231,16 +234,24 @@ fn attach_sightings(conn: &Connection, p: &mut StoredPost, full: bool) -> rusqli
     let rows = stmt.query_map([p.archive_id], |r| {
         let conflicts: String = r.get(14)?;
         let charset: String = r.get(12)?;
+        // The copies are in the record as found; read it only when it has any.
+        let record_text: String = r.get(17)?;
+        let copies: Vec<Copy> = if record_text.contains("\"copies\"") {
+            serde_json::from_str::<Post>(&record_text)
+                .map(|p| p.source.copies)
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        };
         let (fragment, truncated, record) = if full {
             let bytes: Vec<u8> = r.get(15)?;
             let enc =
                 encoding_rs::Encoding::for_label(charset.as_bytes()).unwrap_or(encoding_rs::UTF_8);
             let (text, _) = enc.decode_without_bom_handling(&bytes);
-            let record: String = r.get(17)?;
             (
                 Some(text.into_owned()),
                 Some(r.get::<_, bool>(16)?),
-                serde_json::from_str(&record).ok(),
+                serde_json::from_str(&record_text).ok(),
             )
         } else {
             (None, None, None)
@@ -261,6 +272,7 @@ fn attach_sightings(conn: &Connection, p: &mut StoredPost, full: bool) -> rusqli
             charset,
             charset_rule: r.get(13)?,
             conflicts: serde_json::from_str(&conflicts).unwrap_or(Value::Null),
+            copies,
             fragment,
             fragment_truncated: truncated,
             record,
@@ -277,6 +289,7 @@ fn attach_sightings(conn: &Connection, p: &mut StoredPost, full: bool) -> rusqli
             line: s.line as usize,
             charset: s.charset.clone(),
             charset_rule: s.charset_rule.clone(),
+            copies: s.copies.clone(),
         };
     }
     Ok(())

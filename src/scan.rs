@@ -13,7 +13,7 @@ use crate::decode::{self, DocKind, Document};
 use crate::detect;
 use crate::discover::{self, Input};
 use crate::pipeline::{self, Outcome};
-use crate::post::Post;
+use crate::post::{Copy, Post};
 
 /// What scanning one input gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,8 +51,7 @@ pub struct ScanOptions {
 /// Scans the bytes of one article (gzip is undone first). Never fails: undecodable bytes are
 /// decoded lossily, unrecognised or binary content yields no posts.
 pub fn scan(bytes: &[u8], opts: &ScanOptions) -> Scanned {
-    let html = opts.kind.map(|k| k == DocKind::Html);
-    match discover::from_bytes(bytes, opts.path.as_deref(), html) {
+    match discover::from_bytes(bytes, opts.path.as_deref(), opts.kind) {
         Some(input) => scan_input(
             &input,
             opts.path.as_deref(),
@@ -73,6 +72,43 @@ pub fn scan(bytes: &[u8], opts: &ScanOptions) -> Scanned {
 /// The posts in the bytes of one article: [`scan`] without the input's summary.
 pub fn scan_bytes(bytes: &[u8], opts: &ScanOptions) -> Vec<Post> {
     scan(bytes, opts).posts
+}
+
+/// One place in an input where a platform's marker was seen, and what became of it: the post
+/// it is part of, or why it is not one.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Explained {
+    /// Byte offset of the place in the input bytes (after decompression).
+    pub start: usize,
+    /// Byte offset one past its end.
+    pub end: usize,
+    /// 1-based line of `start`.
+    pub line: usize,
+    /// The marker seen there (a platform's word or host, a footer's `(@`).
+    pub marker: String,
+    /// What became of it: `embed: …`, `mention: …`, or `rejected: <why>`.
+    pub outcome: String,
+}
+
+/// Explains, for every place in one article where a platform's marker was seen, what became
+/// of it (see [`Explained`]). For reporting a missed or wrong post, and for finding why.
+pub fn explain(bytes: &[u8], opts: &ScanOptions) -> Vec<Explained> {
+    let Some(input) = discover::from_bytes(bytes, opts.path.as_deref(), opts.kind) else {
+        return Vec::new();
+    };
+    let doc = decode::decode(&input.bytes, input.kind);
+    let posts = detect::detect(&doc.text, input.kind, false);
+    let text = doc.text.as_bytes();
+    detect::explain::explain(&doc.text, input.kind, &posts)
+        .into_iter()
+        .map(|p| Explained {
+            start: doc.input_offset(p.span.start),
+            end: doc.input_offset(p.span.end),
+            line: 1 + memchr::memchr_iter(b'\n', &text[..p.span.start.min(text.len())]).count(),
+            marker: p.marker,
+            outcome: p.outcome,
+        })
+        .collect()
 }
 
 /// Options for reading inputs from paths.
@@ -123,12 +159,7 @@ pub(crate) fn scan_input(
     url: Option<&str>,
     exhaustive: bool,
 ) -> Scanned {
-    let kind = if input.html {
-        DocKind::Html
-    } else {
-        DocKind::Text
-    };
-    let doc = decode::decode(&input.bytes, kind);
+    let doc = decode::decode(&input.bytes, input.kind);
     let sha256 = sha256_hex(&input.bytes);
     let path = path.map(str::to_string).or_else(|| {
         input
@@ -137,8 +168,8 @@ pub(crate) fn scan_input(
             .as_ref()
             .map(|p| p.to_string_lossy().into_owned())
     });
-    let posts = detect::detect(&doc.text, input.html, exhaustive);
-    let declared = if input.html && !posts.is_empty() {
+    let posts = detect::detect(&doc.text, input.kind, exhaustive);
+    let declared = if input.kind == DocKind::Html && !posts.is_empty() {
         detect::tags::page_url(&doc.text)
     } else {
         None
@@ -183,6 +214,15 @@ fn with_provenance(
         p.source.line = line;
         p.source.charset = doc.charset().to_string();
         p.source.charset_rule = doc.rule.as_str().to_string();
+        p.source.copies = p
+            .copy_spans
+            .iter()
+            .map(|c| Copy {
+                start: doc.input_offset(c.start),
+                end: doc.input_offset(c.end),
+                line: 1 + memchr::memchr_iter(b'\n', &text[..c.start.min(text.len())]).count(),
+            })
+            .collect();
     }
     posts
 }

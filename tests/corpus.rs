@@ -1,30 +1,73 @@
-//! The labelled corpus beside the checkout (`../shared/corpus`, or `$EMBEDVAULT_CORPUS`): scan it
-//! with the real binary and score the Twitter embeds with the corpus's own scorer. The floors
-//! are what was measured when they were set; a regression below them fails the build.
+//! The labelled corpora beside the checkout (`../shared/corpus` and `../shared/corpus2`, or
+//! `$EMBEDVAULT_CORPUS` and `$EMBEDVAULT_CORPUS2`): scan each with the real binary and score it
+//! with the corpus's own scorer, per platform. The floors are what was measured when they were
+//! set; a regression below them fails the build. The fast and the whole-document paths must
+//! agree on every file.
 //!
-//! Without the corpus (a checkout on its own) the test says so on stderr and passes, except
+//! Without a corpus (a checkout on its own) the test says so on stderr and passes, except
 //! under CI (`CI` set), where a missing corpus is a failure rather than a silent skip.
 
 #![allow(clippy::print_stderr)] // The scores are worth seeing in the test log.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::support::{root, run, temp_dir};
 
-fn corpus() -> Option<PathBuf> {
-    let p = std::env::var_os("EMBEDVAULT_CORPUS")
+/// A labelled corpus and the floors it must stay above: (platform or "" for all, recall,
+/// precision, fields).
+struct Corpus {
+    name: &'static str,
+    env: &'static str,
+    floors: &'static [(&'static str, f64, f64, f64)],
+}
+
+/// Corpus 1: every platform at its measured figures. Mastodon's field floor is lower because
+/// the corpus labels Truth Social's handle without its host, while records carry `user@host`
+/// for every Mastodon-compatible server.
+const CORPUS: Corpus = Corpus {
+    name: "corpus",
+    env: "EMBEDVAULT_CORPUS",
+    floors: &[
+        ("", 1.0, 1.0, 0.99),
+        ("twitter", 1.0, 1.0, 0.99),
+        ("instagram", 1.0, 1.0, 0.99),
+        ("facebook", 1.0, 1.0, 0.99),
+        ("youtube", 1.0, 1.0, 0.99),
+        ("bluesky", 1.0, 1.0, 0.99),
+        ("threads", 1.0, 1.0, 0.99),
+        ("telegram", 1.0, 1.0, 0.99),
+        ("mastodon", 1.0, 1.0, 0.5),
+        ("tiktok", 1.0, 1.0, 0.99),
+    ],
+};
+
+/// Corpus 2: other sources (readers' saved pages, newsletter e-mails, feeds, MDX, German news
+/// text). YouTube's precision floor stands below 1 for two `data-urlVideo` outline items whose
+/// label the corpus's notes leave disputed (reported as placeholders here).
+const CORPUS2: Corpus = Corpus {
+    name: "corpus2",
+    env: "EMBEDVAULT_CORPUS2",
+    floors: &[
+        ("", 1.0, 0.99, 0.99),
+        ("twitter", 1.0, 1.0, 0.99),
+        ("instagram", 1.0, 1.0, 0.99),
+        ("facebook", 1.0, 1.0, 0.99),
+        ("youtube", 1.0, 0.88, 0.99),
+        ("bluesky", 1.0, 1.0, 0.99),
+        ("tiktok", 1.0, 1.0, 0.99),
+    ],
+};
+
+fn locate(c: &Corpus) -> Option<PathBuf> {
+    let p = std::env::var_os(c.env)
         .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("../shared/corpus"));
+        .unwrap_or_else(|| root().join("../shared").join(c.name));
     p.join("expected.jsonl").is_file().then_some(p)
 }
 
 /// Runs score.py; returns (recall, precision, fields, field tries) from its output.
-fn score(
-    corpus: &std::path::Path,
-    found: &std::path::Path,
-    extra: &[&str],
-) -> (f64, f64, f64, u64) {
+fn score(corpus: &Path, found: &Path, extra: &[&str]) -> (f64, f64, f64, u64) {
     let scorer = corpus.join("../score.py");
     let out = Command::new("python3")
         .arg(&scorer)
@@ -55,31 +98,20 @@ fn score(
     (num("recall "), num("precision "), num("fields "), tries)
 }
 
-/// Floors per platform: (platform, recall, precision, fields), set at what was measured.
-/// Mastodon's field floor is lower because the corpus labels Truth Social's handle without its
-/// host, while records carry `user@host` for every Mastodon-compatible server.
-const FLOORS: &[(&str, f64, f64, f64)] = &[
-    ("", 1.0, 1.0, 0.99),
-    ("twitter", 1.0, 1.0, 0.99),
-    ("instagram", 1.0, 1.0, 0.99),
-    ("facebook", 1.0, 1.0, 0.99),
-    ("youtube", 1.0, 1.0, 0.99),
-    ("bluesky", 1.0, 1.0, 0.99),
-    ("threads", 1.0, 1.0, 0.99),
-    ("telegram", 1.0, 1.0, 0.99),
-    ("mastodon", 1.0, 1.0, 0.5),
-    ("tiktok", 1.0, 1.0, 0.99),
-];
-
-#[test]
-fn corpus_scores_stay_above_the_floors_on_every_platform() {
-    let Some(corpus) = corpus() else {
+/// Scans a corpus, scores it against its floors, and checks the two detection paths agree on
+/// every file. Returns the scan's output file.
+fn check(c: &Corpus) -> Option<PathBuf> {
+    let Some(corpus) = locate(c) else {
         assert!(
             std::env::var_os("CI").is_none(),
-            "the corpus (../shared/corpus) is missing under CI"
+            "the labelled corpus {} is missing under CI",
+            c.name
         );
-        eprintln!("corpus not found beside the checkout: corpus scoring not run");
-        return;
+        eprintln!(
+            "{} not found beside the checkout: its scoring was not run",
+            c.name
+        );
+        return None;
     };
     let dirs: Vec<String> = ["html", "markdown", "text"]
         .iter()
@@ -94,30 +126,42 @@ fn corpus_scores_stay_above_the_floors_on_every_platform() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let found = temp_dir("corpus").join("found.jsonl");
+    let found = temp_dir(c.name).join("found.jsonl");
     std::fs::write(&found, &out.stdout).expect("write found posts");
-
-    for (platform, fr, fp, ff) in FLOORS {
+    for (platform, fr, fp, ff) in c.floors {
         let extra: Vec<&str> = if platform.is_empty() {
             vec![]
         } else {
             vec!["--platform", platform]
         };
         let (r, p, f, tries) = score(&corpus, &found, &extra);
-        assert!(r >= *fr, "{platform} recall {r} below {fr}");
-        assert!(p >= *fp, "{platform} precision {p} below {fp}");
+        assert!(r >= *fr, "{} {platform} recall {r} below {fr}", c.name);
+        assert!(p >= *fp, "{} {platform} precision {p} below {fp}", c.name);
         // A platform whose labels hold no fields to compare (YouTube) has nothing to score.
         if tries > 0 {
-            assert!(f >= *ff, "{platform} fields {f} below {ff}");
+            assert!(f >= *ff, "{} {platform} fields {f} below {ff}", c.name);
         }
     }
-    // The fast path and the whole-document path agree on every corpus file.
     for dir in ["html", "markdown", "text"] {
         for path in crate::support::files(&corpus.join(dir)) {
             crate::support::assert_paths_agree(&path);
         }
     }
+    Some(found)
+}
+
+#[test]
+fn corpus_scores_stay_above_the_floors_on_every_platform() {
+    let Some(found) = check(&CORPUS) else {
+        return;
+    };
     // The flattened text form on its own, since it is the form no other tool reads.
+    let corpus = locate(&CORPUS).expect("located above");
     let (r, p, f, _) = score(&corpus, &found, &["--forms", "text"]);
     assert!(r >= 1.0 && p >= 1.0 && f >= 0.99, "text form {r} {p} {f}");
+}
+
+#[test]
+fn second_corpus_scores_stay_above_the_floors_on_every_platform() {
+    check(&CORPUS2);
 }

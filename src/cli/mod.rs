@@ -230,6 +230,11 @@ struct ScanArgs {
     /// Threads reading and scanning inputs (0: one per core). Output order does not depend on it.
     #[arg(long, value_name = "N", default_value_t = 0)]
     threads: usize,
+    /// Instead of records, say for every place in each file where a platform's marker was
+    /// seen what became of it: the post it is part of, or why it is not one (to report a
+    /// missed or wrong post).
+    #[arg(long)]
+    explain: bool,
 }
 
 /// Runs a parsed command line and returns the exit code.

@@ -7,6 +7,9 @@ use super::{Exit, Format, ScanArgs, messages};
 
 pub(super) fn run(a: ScanArgs) -> anyhow::Result<Exit> {
     let paths = super::paths_or_stdin(a.paths)?;
+    if a.explain {
+        return explain(&paths, a.format);
+    }
     let shape = match super::pick_format(a.format, Format::Table, Format::Jsonl) {
         Format::Jsonl => Shape::Jsonl,
         Format::Json => Shape::Json,
@@ -53,4 +56,58 @@ fn row(p: &Post) -> Vec<String> {
         p.source.line
     );
     post_cells(p, [place, p.text.clone().unwrap_or_else(|| "-".into())])
+}
+
+/// `scan --explain`: every marker's place and what became of it, per file.
+fn explain(paths: &[std::path::PathBuf], format: Option<Format>) -> anyhow::Result<Exit> {
+    use std::io::{Read, Write};
+    let json = matches!(format, Some(Format::Jsonl | Format::Json));
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut failed = false;
+    for path in paths {
+        let (shown, bytes) = if path.as_os_str() == "-" {
+            let mut b = Vec::new();
+            std::io::stdin().read_to_end(&mut b)?;
+            ("<stdin>".to_string(), b)
+        } else if path.is_dir() {
+            messages::error(format!(
+                "{}: --explain reads files, not folders",
+                path.display()
+            ));
+            failed = true;
+            continue;
+        } else {
+            match std::fs::read(path) {
+                Ok(b) => (path.display().to_string(), b),
+                Err(e) => {
+                    messages::error(format!("cannot read {}: {e}", path.display()));
+                    failed = true;
+                    continue;
+                }
+            }
+        };
+        let opts = embedvault::ScanOptions {
+            path: (shown != "<stdin>").then(|| shown.clone()),
+            ..Default::default()
+        };
+        for e in embedvault::explain(&bytes, &opts) {
+            if json {
+                let mut v = serde_json::to_value(&e)?;
+                v["path"] = serde_json::Value::String(shown.clone());
+                serde_json::to_writer(&mut out, &v)?;
+                out.write_all(b"\n")?;
+            } else {
+                writeln!(
+                    out,
+                    "{}:{}  {:?}  {}",
+                    super::table::clean(&shown),
+                    e.line,
+                    e.marker,
+                    super::table::clean(&e.outcome)
+                )?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(if failed { Exit::Partial } else { Exit::Ok })
 }

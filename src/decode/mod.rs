@@ -63,8 +63,12 @@ const PRESCAN_LIMIT: usize = 1024;
 pub enum DocKind {
     /// HTML (or XHTML); the charset prescan of `<meta>` and `<?xml?>` applies.
     Html,
-    /// Plain text or Markdown; only BOM, UTF-8 validity and detection apply.
+    /// Plain text, such as an article stripped to its text; only BOM, UTF-8 validity and
+    /// detection apply.
     Text,
+    /// Markdown or MDX source, which a site renders: raw embed HTML and components in it are
+    /// markup, and a post URL alone in its paragraph is what the renderer turns into an embed.
+    Markdown,
 }
 
 /// Which rule chose the charset.
@@ -199,7 +203,7 @@ pub fn decode(bytes: &[u8], kind: DocKind) -> Document {
             let head = bytes.get(..PRESCAN_LIMIT).unwrap_or(bytes);
             prescan(head).or_else(|| xml_declaration(head))
         }
-        DocKind::Text => None,
+        DocKind::Text | DocKind::Markdown => None,
     };
     // The one full UTF-8 validation pass; its result is reused for decoding.
     let status = Utf8Status::of(bytes);

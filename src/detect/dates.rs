@@ -598,7 +598,9 @@ impl Parser<'_> {
             return Some(found);
         }
         let mut k = self.time(j)?;
-        if matches!(self.punct(k), Some('-' | ',' | '·' | '|')) {
+        // Separators between a clock time and the date: `-`, `,`, `|`, and the dots cards use
+        // (`·` middle dot, `∙` bullet operator, `•` bullet).
+        if matches!(self.punct(k), Some('-' | ',' | '·' | '∙' | '•' | '|')) {
             k += 1;
         }
         self.core(k)
@@ -824,7 +826,7 @@ impl Parser<'_> {
             let ok = match tok.kind {
                 Kind::Punct(c) => matches!(
                     c,
-                    ',' | '.' | '-' | '·' | '|' | '(' | ')' | '[' | ']' | '@' | '/'
+                    ',' | '.' | '-' | '·' | '∙' | '•' | '|' | '(' | ')' | '[' | ']' | '@' | '/'
                 ),
                 Kind::Word(info) => info.flags & (WEEKDAY | CJK_WEEKDAY | CONNECTOR | AMPM) != 0,
                 Kind::Num { .. } => false,
@@ -925,6 +927,12 @@ mod tests {
         assert_eq!(p("May 8, 2012 at 2:58am PDT"), Some(d(2012, 5, 8)));
         assert_eq!(p("May 8, 2012 at 2:58 a.m. PDT"), Some(d(2012, 5, 8)));
         assert_eq!(p("May 8, 2012 at 4 PM"), Some(d(2012, 5, 8)));
+        // Cards write the clock time first, then a dot of some kind.
+        assert_eq!(p("1:25 PM · May 25, 2021"), Some(d(2021, 5, 25)));
+        assert_eq!(p("8:44 AM ∙ Mar 15, 2023"), Some(d(2023, 3, 15)));
+        assert_eq!(p("8:44 AM • Mar 15, 2023"), Some(d(2023, 3, 15)));
+        assert_eq!(p("December 12th 2022, 4:40am EST"), Some(d(2022, 12, 12)));
+        assert_eq!(p("June 12th 2022"), Some(d(2022, 6, 12)));
     }
 
     #[test]

@@ -15,6 +15,8 @@ pub fn parse_fragment(fragment: &str) -> Html {
 pub struct TextOpts {
     /// Skip descendants that are themselves embeds of this class (nested blockquotes).
     pub skip_nested_class: Option<&'static str>,
+    /// Skip descendants for which this says so (a card's author and date parts).
+    pub skip: Option<for<'a> fn(ElementRef<'a>) -> bool>,
 }
 
 /// The text of an element as a browser would display it: entities decoded, runs of white
@@ -44,6 +46,11 @@ fn push_text(el: ElementRef<'_>, opts: TextOpts, out: &mut String) {
                 }
                 if let Some(cls) = opts.skip_nested_class
                     && e.attr("class").is_some_and(|c| has_class(c, cls))
+                {
+                    continue;
+                }
+                if let Some(skip) = opts.skip
+                    && ElementRef::wrap(child).is_some_and(skip)
                 {
                     continue;
                 }

@@ -102,28 +102,9 @@ static SHARED_BY: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
-/// `blockquote.instagram-media`, and publishers' own cards (`div.subbuzz-instagram`).
+/// `blockquote.instagram-media`. Publishers' own cards are read by the shared card reader.
 fn markup(page: &mut Page<'_>) -> Vec<Post> {
-    let mut out = blockquotes(page);
-    out.extend(cards(page));
-    out
-}
-
-static CARD_HANDLE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)instagram:\s*@([A-Za-z0-9._]{1,30})").expect("valid regex"));
-
-fn cards(page: &Page<'_>) -> Vec<Post> {
-    page.read_elements(&["subbuzz-instagram"], &["div"], |_, card, _| {
-        let r = dom::links(card)
-            .into_iter()
-            .find_map(|(h, _)| parse_url(&h))?;
-        let mut post = r.to_post(Kind::Embed, Form::Card, "instagram/card");
-        let t = dom::squash_ws(&dom::element_text(card, TextOpts::default()));
-        if let Some(c) = CARD_HANDLE.captures(&t) {
-            post.handle = Some(c[1].to_string());
-        }
-        Some(post)
-    })
+    blockquotes(page)
 }
 
 /// `blockquote.instagram-media` (only blockquotes: themes also use the class on layout `div`s).

@@ -13,10 +13,12 @@ use std::ops::Range;
 
 use chrono::{DateTime, Utc};
 
+use crate::decode::DocKind;
 use crate::post::{Form, Kind, Platform, Post};
 
 pub(crate) mod dates;
 pub(crate) mod dom;
+pub(crate) mod explain;
 mod forms;
 mod page;
 mod prefilter;
@@ -234,13 +236,13 @@ fn parse_post_url_depth(s: &str, depth: usize) -> Option<PostRef> {
 /// views are always built, whatever the prefilter saw. It finds exactly what the fast path
 /// finds (the tests check this on every sample and the labelled corpora); it exists to prove
 /// that the prefilter and the fragment-local search lose nothing, and is several times slower.
-pub(crate) fn detect(text: &str, html: bool, exhaustive: bool) -> Vec<Post> {
-    detect_depth(text, html, 0, exhaustive)
+pub(crate) fn detect(text: &str, kind: DocKind, exhaustive: bool) -> Vec<Post> {
+    detect_depth(text, kind, 0, exhaustive)
 }
 
 /// Detection at a nesting depth: depth 0 is the document; deeper levels are embed code found
 /// inside script strings or escaped attributes, where only markup forms are looked for.
-fn detect_depth(text: &str, html: bool, depth: usize, exhaustive: bool) -> Vec<Post> {
+fn detect_depth(text: &str, kind: DocKind, depth: usize, exhaustive: bool) -> Vec<Post> {
     let hits = prefilter::prefilter(text);
     let woken: Vec<bool> = if exhaustive {
         vec![true; DETECTORS.len()]
@@ -249,7 +251,7 @@ fn detect_depth(text: &str, html: bool, depth: usize, exhaustive: bool) -> Vec<P
     } else {
         hits.woken.clone()
     };
-    let mut page = Page::new(text, html, hits, depth, exhaustive);
+    let mut page = Page::new(text, kind, hits, depth, exhaustive);
     let mut posts = Vec::new();
     for (d, _) in DETECTORS.iter().zip(&woken).filter(|(_, w)| **w) {
         let found = (d.markup)(&mut page);
@@ -273,10 +275,15 @@ fn detect_depth(text: &str, html: bool, depth: usize, exhaustive: bool) -> Vec<P
         posts.extend(forms::links(&page));
     }
     for p in &mut posts {
+        // Reader comments are not the article: what they hold is at most a mention.
+        if p.kind == Kind::Embed && page.region_at(p.span.start) == Some(page::Region::Comments) {
+            p.kind = Kind::Mention;
+            p.notes.push("in the page's reader comments".into());
+        }
         if let Some(t) = p.text.take() {
             p.text = Some((detector(p.platform).tidy_text)(t)).filter(|t| !t.is_empty());
         }
-        if !html && p.form != Form::Text {
+        if kind != DocKind::Html && p.form != Form::Text {
             unescape_markdown(p);
         }
     }
@@ -316,10 +323,36 @@ fn unescape_markdown(p: &mut Post) {
     }
 }
 
-/// Whether `hay` (lower-case class and data values) names one of `words` as a token.
-fn names_any(hay: &str, words: &[&str]) -> bool {
-    hay.split(|c: char| !c.is_ascii_alphanumeric())
-        .any(|t| words.contains(&t))
+/// The lower-case words of a class list, an ID, an attribute or element name: split at every
+/// character that is not a letter or digit and between a lower-case letter and an upper-case
+/// one (`TwitterEmbedContainer` → `twitter`, `embed`, `container`).
+fn words(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    for c in s.chars() {
+        if !c.is_alphanumeric() {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            prev_lower = false;
+            continue;
+        }
+        if c.is_uppercase() && prev_lower && !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+        prev_lower = c.is_lowercase() || c.is_ascii_digit();
+        cur.extend(c.to_lowercase());
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// Whether `hay` (class, ID and data values) names one of `names` as a word.
+fn names_any(hay: &str, names: &[&str]) -> bool {
+    words(hay).iter().any(|t| names.contains(&t.as_str()))
 }
 
 #[cfg(test)]

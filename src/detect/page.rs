@@ -8,6 +8,9 @@
 
 use std::cell::{Cell, OnceCell};
 use std::ops::Range;
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use scraper::ElementRef;
 
@@ -15,6 +18,7 @@ use super::dom;
 use super::prefilter::Hits;
 use super::tags::{self, Tag};
 use super::view::TextView;
+use crate::decode::DocKind;
 use crate::post::Post;
 
 /// Fragments past the parse budget are cut to this many bytes.
@@ -24,13 +28,14 @@ const CLIPPED_FRAGMENT: usize = 2048;
 pub(crate) struct Page<'a> {
     /// The decoded text.
     pub text: &'a str,
-    html: bool,
+    kind: DocKind,
     opaque: Vec<Range<usize>>,
     claimed: Vec<Range<usize>>,
     view: OnceCell<TextView>,
     /// Every marker occurrence, from the prefilter pass.
     pub hits: Hits,
     tags: OnceCell<Vec<Tag>>,
+    regions: OnceCell<Vec<(Range<usize>, Region)>>,
     /// 0 for the document itself, more inside script strings and escaped markup.
     pub depth: usize,
     /// The whole-document path: look everywhere, not only where the prefilter saw markers.
@@ -41,15 +46,22 @@ pub(crate) struct Page<'a> {
 
 impl<'a> Page<'a> {
     /// A page over `text` (HTML when `html`, otherwise text that may carry raw embed HTML).
-    pub fn new(text: &'a str, html: bool, hits: Hits, depth: usize, exhaustive: bool) -> Page<'a> {
+    pub fn new(
+        text: &'a str,
+        kind: DocKind,
+        hits: Hits,
+        depth: usize,
+        exhaustive: bool,
+    ) -> Page<'a> {
         Page {
             text,
-            html,
+            kind,
             opaque: tags::opaque_regions(text),
             claimed: Vec::new(),
             view: OnceCell::new(),
             hits,
             tags: OnceCell::new(),
+            regions: OnceCell::new(),
             depth,
             exhaustive,
             parsed: Cell::new(0),
@@ -58,7 +70,12 @@ impl<'a> Page<'a> {
 
     /// Whether the document is HTML (otherwise it is text, possibly carrying raw embed HTML).
     pub fn is_html(&self) -> bool {
-        self.html
+        self.kind == DocKind::Html
+    }
+
+    /// Whether the document is Markdown (or MDX) source, which a site renders into a page.
+    pub fn is_markdown(&self) -> bool {
+        self.kind == DocKind::Markdown
     }
 
     /// The text of a located element, to be parsed. Fragments of one page may overlap (nested
@@ -86,6 +103,15 @@ impl<'a> Page<'a> {
         self.claimed.insert(i, span);
     }
 
+    /// Whether a claimed span lies inside `span`.
+    pub fn claims_within(&self, span: &Range<usize>) -> bool {
+        let i = self.claimed.partition_point(|r| r.start < span.start);
+        self.claimed[i..]
+            .iter()
+            .take_while(|r| r.start < span.end)
+            .any(|r| r.end <= span.end)
+    }
+
     /// Whether `pos` lies inside a claimed span.
     pub fn is_claimed(&self, pos: usize) -> bool {
         in_ranges(&self.claimed, pos)
@@ -104,7 +130,7 @@ impl<'a> Page<'a> {
     /// The visible text, built on first use (claimed spans left out).
     pub fn text_view(&self) -> &TextView {
         self.view.get_or_init(|| {
-            if self.html {
+            if self.is_html() {
                 TextView::of_html(self.text, &merge(&self.claimed))
             } else {
                 // Blank out claimed spans byte for byte (keeping offsets and line breaks) so
@@ -130,7 +156,7 @@ impl<'a> Page<'a> {
 
     /// The page span of a span of the text view.
     pub fn page_span(&self, view_span: Range<usize>) -> Range<usize> {
-        if self.html {
+        if self.is_html() {
             self.text_view().page_span(view_span, self.text)
         } else {
             view_span
@@ -161,18 +187,75 @@ impl<'a> Page<'a> {
         })
     }
 
-    /// Marked start tags whose `class` (or JSX `className`) holds one of `classes` as a token.
+    /// Marked start tags whose `class` (or JSX `className`) holds one of `classes` as a token,
+    /// or whose `data-*` attribute holds one: lazy loaders and consent tools keep an embed's
+    /// class in a data attribute (`data-twitter="twitter-tweet"`) until they render it.
     pub fn start_tags_with_class(&self, classes: &[&str]) -> Vec<Tag> {
         let html = self.text;
         self.marked_tags()
             .iter()
             .filter(|tag| {
-                tag.attr(html, "class")
-                    .or_else(|| tag.attr(html, "classname"))
-                    .is_some_and(|c| classes.iter().any(|k| tags::has_class(&c, k)))
+                tag.attrs(html).any(|(name, value)| {
+                    let is_class = name.eq_ignore_ascii_case("class")
+                        || name.eq_ignore_ascii_case("classname")
+                        || name.len() > 5 && name[..5].eq_ignore_ascii_case("data-");
+                    is_class && classes.iter().any(|k| tags::has_class(value, k))
+                })
             })
             .cloned()
             .collect()
+    }
+
+    /// The regions of the page that are not the article: reader comments and page chrome
+    /// (sidebars, navigation, related-content rails and feeds), found on first use. The words
+    /// that mark them are searched for, and only the tags holding one are read, so this costs a
+    /// pass of a multi-pattern search rather than a scan of every tag.
+    pub fn regions(&self) -> &[(Range<usize>, Region)] {
+        self.regions.get_or_init(|| {
+            if !self.is_html() {
+                return Vec::new();
+            }
+            let html = self.text;
+            let mut out: Vec<(Range<usize>, Region)> = Vec::new();
+            let mut last_tag = usize::MAX;
+            for m in REGION_WORDS.find_iter(html) {
+                let Some(tag) = tags::enclosing_tag(html, m.start()) else {
+                    continue;
+                };
+                if tag.range.start == last_tag || tag.self_closing || self.is_opaque(m.start()) {
+                    continue;
+                }
+                last_tag = tag.range.start;
+                let Some(region) = region_of(html, &tag) else {
+                    continue;
+                };
+                // Regions nest (each comment inside the comments section): the outer one
+                // covers them.
+                if out
+                    .iter()
+                    .rev()
+                    .take(4)
+                    .any(|(r, k)| *k == region && r.contains(&tag.range.start))
+                {
+                    continue;
+                }
+                out.push((tag.range.start..tags::element_end(html, &tag), region));
+            }
+            out.sort_by_key(|(r, _)| r.start);
+            out
+        })
+    }
+
+    /// The region `pos` lies in, if it is not the article.
+    pub fn region_at(&self, pos: usize) -> Option<Region> {
+        let regions = self.regions();
+        let i = regions.partition_point(|(r, _)| r.start <= pos);
+        regions[..i]
+            .iter()
+            .rev()
+            .take(16)
+            .find(|(r, _)| r.contains(&pos))
+            .map(|(_, k)| *k)
     }
 
     /// Marked start tags named `name`.
@@ -221,6 +304,67 @@ impl<'a> Page<'a> {
         }
         out
     }
+}
+
+/// A part of a page that is not the article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Region {
+    /// Reader comments.
+    Comments,
+    /// Sidebars, navigation, related-content rails and feeds.
+    Chrome,
+}
+
+/// Words of class and ID names that mark reader comments.
+const COMMENT_WORDS: &[&str] = &["comment", "comments", "commentlist", "disqus"];
+
+/// Words of class and ID names that mark page chrome.
+const CHROME_WORDS: &[&str] = &[
+    "sidebar",
+    "rail",
+    "related",
+    "recommended",
+    "trending",
+    "popular",
+    "feed",
+    "promo",
+];
+
+/// Finds the region words anywhere (case-insensitive) and the chrome elements' own tags.
+static REGION_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    let patterns: Vec<String> = COMMENT_WORDS
+        .iter()
+        .chain(CHROME_WORDS)
+        .map(|w| w.to_string())
+        .chain(["<aside".to_string(), "<nav".to_string()])
+        .collect();
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostFirst)
+        .build(patterns)
+        .expect("static patterns build")
+});
+
+/// The region a start tag opens, by its name (`aside`, `nav`) or the words of its class and ID.
+fn region_of(html: &str, tag: &Tag) -> Option<Region> {
+    if tag.is(html, "aside") || tag.is(html, "nav") {
+        return Some(Region::Chrome);
+    }
+    let mut found = None;
+    for (name, value) in tag.attrs(html) {
+        if !(name.eq_ignore_ascii_case("class") || name.eq_ignore_ascii_case("id")) {
+            continue;
+        }
+        for word in super::words(value) {
+            if COMMENT_WORDS.contains(&word.as_str()) {
+                return Some(Region::Comments);
+            }
+            if CHROME_WORDS.contains(&word.as_str()) {
+                found = Some(Region::Chrome);
+            }
+        }
+    }
+    found
 }
 
 fn in_ranges(ranges: &[Range<usize>], pos: usize) -> bool {

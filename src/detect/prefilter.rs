@@ -117,6 +117,11 @@ static PREFILTER: LazyLock<Prefilter> = LazyLock::new(|| {
     }
 });
 
+/// The marker string of a pattern index (as in [`Hits::at`]).
+pub(crate) fn pattern(id: u16) -> &'static str {
+    PREFILTER.patterns[id as usize]
+}
+
 /// Whether `s` holds any marker (a host word, `/@`, `at://`): a cheap test that spares most
 /// attribute values and links the full URL parse of every platform.
 pub(crate) fn may_name_a_post(s: &str) -> bool {

@@ -385,6 +385,56 @@ pub fn enclosing_tag(html: &str, pos: usize) -> Option<Tag> {
     None
 }
 
+/// Void elements: they have no end tag and hold nothing.
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr",
+];
+
+/// The start tags of the elements that contain `pos`, innermost first: at most `max` of them,
+/// found by reading tags backwards from `pos` for at most `reach` bytes (end tags met on the
+/// way close the elements they match, so only open ones are ancestors).
+pub fn ancestors(html: &str, pos: usize, max: usize, reach: usize) -> Vec<Tag> {
+    let b = html.as_bytes();
+    let floor = pos.saturating_sub(reach);
+    let mut closed: Vec<Range<usize>> = Vec::new();
+    let mut out = Vec::new();
+    let mut hi = pos.min(b.len());
+    while out.len() < max {
+        let Some(lt) = memchr::memrchr(b'<', &b[floor..hi]).map(|p| floor + p) else {
+            break;
+        };
+        hi = lt;
+        let Some(tag) = lex_tag(html, lt) else {
+            continue;
+        };
+        if tag.range.end > pos && tag.range.start < pos {
+            continue; // the tag `pos` is in
+        }
+        match tag.kind {
+            TagKind::End => closed.push(tag.name.clone()),
+            TagKind::Start if tag.self_closing => {}
+            TagKind::Start => {
+                let name = tag.name(html);
+                if VOID.iter().any(|v| v.eq_ignore_ascii_case(name)) {
+                    continue;
+                }
+                match closed
+                    .iter()
+                    .rposition(|c| html[c.clone()].eq_ignore_ascii_case(name))
+                {
+                    Some(i) => {
+                        closed.remove(i);
+                    }
+                    None => out.push(tag),
+                }
+            }
+            TagKind::Other => {}
+        }
+    }
+    out
+}
+
 /// Openers of opaque regions, in the spellings pages use (a packed searcher has no case
 /// folding, so upper- and title-case forms are listed); pattern `i` maps to `OPAQUE_KIND[i]`:
 /// 0 a comment, else the index of the element in `OPAQUE_ELEMENTS` plus one.

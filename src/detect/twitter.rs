@@ -1,5 +1,5 @@
-//! Twitter / X: the publish.twitter.com blockquote in every generation, publishers' cards and
-//! frame fallbacks, the flattened text form, status URLs and ID attributes, and the time a
+//! Twitter / X: the publish.twitter.com blockquote in every generation, publishers' frame
+//! fallbacks, the flattened text form, status URLs and ID attributes, and the time a
 //! status ID encodes.
 //!
 //! Shapes known here:
@@ -40,7 +40,7 @@ use crate::post::{Form, Kind, Platform, Post};
 /// Everything about Twitter / X.
 pub(crate) static PLATFORM: Detector = Detector {
     platform: Platform::Twitter,
-    markers: &["twitter", TWITTER_LABEL, "tweet", "x.com/"],
+    markers: &["twitter", TWITTER_LABEL, "tweet", "Tweet", "TWEET", "x.com/"],
     short_markers: &[SIGNATURE],
     markup,
     text,
@@ -188,72 +188,13 @@ fn fill_time(post: &mut Post, exact: Option<DateTime<Utc>>) {
     }
 }
 
-/// Twitter's own markup: blockquotes of every generation, publisher cards, and the text
-/// fallbacks publishers write inside their own tweet frames.
+/// Twitter's own markup: blockquotes of every generation, and the text fallbacks publishers
+/// write inside their own tweet frames. (Publishers' cards are read by the shared card reader.)
 fn markup(page: &mut Page<'_>) -> Vec<Post> {
     let mut out = blockquotes(page);
-    out.extend(cards(page));
     out.extend(frame_fallbacks(page));
     out
 }
-
-/// BuzzFeed-style server-rendered cards (`div.subbuzz-tweet`): the ID in a config script or the
-/// timestamp link; author, text and date in the card's own classes.
-fn cards(page: &Page<'_>) -> Vec<Post> {
-    let html = page.text;
-    page.read_elements(&["subbuzz-tweet"], &["div"], |_, card, span| {
-        let by_class = |cls: &str| {
-            card.descendants().filter_map(ElementRef::wrap).find(|e| {
-                e.value()
-                    .attr("class")
-                    .is_some_and(|c| tags::has_class(c, cls))
-            })
-        };
-        // The card's own links (timestamp, container), not the section heading's prose links.
-        let container = by_class("subbuzz-tweet__container").unwrap_or(card);
-        let st = by_class("subbuzz-tweet__created-at")
-            .and_then(|a| a.value().attr("href"))
-            .and_then(parse_status_url)
-            .or_else(|| {
-                dom::links(container)
-                    .into_iter()
-                    .find_map(|(h, _)| parse_status_url(&h))
-            })
-            .or_else(|| {
-                CONFIG_ID
-                    .captures(&html[span.clone()])
-                    .and_then(|c| valid_id(&c[1]))
-                    .map(|id| StatusRef {
-                        handle: None,
-                        id,
-                        mirror: false,
-                    })
-            })?;
-        let mut post = Post::new(Platform::Twitter, Kind::Embed, Form::Card, "twitter/card");
-        let text_of = |e: Option<ElementRef<'_>>| {
-            e.map(|e| dom::element_text(e, TextOpts::default()))
-                .filter(|t| !t.is_empty())
-        };
-        post.display_name = text_of(by_class("subbuzz-tweet__display-name"));
-        post.handle = text_of(by_class("subbuzz-tweet__username"))
-            .map(|h| h.trim_start_matches('@').to_string())
-            .or(st.handle.clone());
-        if let Some(t) = text_of(by_class("subbuzz-tweet__text")) {
-            post.media = text::media_tokens(&t);
-            post.text = Some(t);
-        }
-        if let Some(d) = text_of(by_class("subbuzz-tweet__created-at")) {
-            post.set_date(&d);
-        }
-        post.url = Some(canonical_url(post.handle.as_deref(), &st.id));
-        post.post_id = Some(st.id);
-        fill_time(&mut post, None);
-        Some(post)
-    })
-}
-
-static CONFIG_ID: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#""id"\s*:\s*"?([0-9]{5,20})"?"#).expect("valid regex"));
 
 /// Publisher-hosted tweet frames whose only content is a text fallback inside the iframe
 /// element (`Twitter: Name - text`), as the Telegraph wrote them.
@@ -372,6 +313,7 @@ fn read_blockquote(bq: ElementRef<'_>, tag: &Tag, html: &str) -> Option<Post> {
     };
     let opts = TextOpts {
         skip_nested_class: Some("twitter-tweet"),
+        ..TextOpts::default()
     };
 
     let mut links = Vec::new();

@@ -9,6 +9,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use crate::decode::DocKind;
 use crate::error::{Error, Result};
 use crate::pipeline::Outcome;
 
@@ -39,8 +40,8 @@ pub(crate) struct Input {
     pub bytes: Vec<u8>,
     /// Where they came from.
     pub origin: Origin,
-    /// Whether the bytes are HTML (otherwise text, which may still carry raw embed HTML).
-    pub html: bool,
+    /// HTML, text or Markdown (the last two may still carry raw embed HTML).
+    pub kind: DocKind,
 }
 
 /// Reads one expanded path (see [`walk::expand`]: `Ok(None)` is standard input) into an
@@ -138,27 +139,23 @@ fn finish(raw: Vec<u8>, path: Option<PathBuf>, shown: &str, max_input: u64) -> O
     } else {
         (raw, name)
     };
-    let html = match sniff::sniff(&bytes, name.as_deref()) {
-        Sniff::Html => true,
-        Sniff::Text => false,
-        Sniff::Binary => {
-            return Outcome::Skipped {
-                input: shown.to_string(),
-                reason: "binary file, not an article".into(),
-            };
-        }
+    let Some(kind) = kind_of(sniff::sniff(&bytes, name.as_deref())) else {
+        return Outcome::Skipped {
+            input: shown.to_string(),
+            reason: "binary file, not an article".into(),
+        };
     };
     Outcome::Read(Input {
         bytes,
         origin: Origin { path, gzip: is_gz },
-        html,
+        kind,
     })
 }
 
 /// The document kind of bytes handed to the library directly: gzip undone when the bytes are
 /// gzip (under the default cap), then sniffed with the file name when there is one. `None` for
 /// binary content.
-pub(crate) fn from_bytes(bytes: &[u8], name: Option<&str>, html: Option<bool>) -> Option<Input> {
+pub(crate) fn from_bytes(bytes: &[u8], name: Option<&str>, kind: Option<DocKind>) -> Option<Input> {
     let (bytes, gz) = if gzip::is_gzip(bytes) {
         match gzip::decompress(bytes, DEFAULT_MAX_INPUT) {
             Ok(b) => (b, true),
@@ -168,13 +165,9 @@ pub(crate) fn from_bytes(bytes: &[u8], name: Option<&str>, html: Option<bool>) -
         (bytes.to_vec(), false)
     };
     let name = name.map(|n| if gz { gzip::strip_gz(n) } else { n.to_string() });
-    let html = match html {
-        Some(h) => h,
-        None => match sniff::sniff(&bytes, name.as_deref()) {
-            Sniff::Html => true,
-            Sniff::Text => false,
-            Sniff::Binary => return None,
-        },
+    let kind = match kind {
+        Some(k) => k,
+        None => kind_of(sniff::sniff(&bytes, name.as_deref()))?,
     };
     Some(Input {
         bytes,
@@ -182,6 +175,16 @@ pub(crate) fn from_bytes(bytes: &[u8], name: Option<&str>, html: Option<bool>) -
             path: None,
             gzip: gz,
         },
-        html,
+        kind,
     })
+}
+
+/// The document kind a sniff found; `None` for binary content.
+fn kind_of(s: Sniff) -> Option<DocKind> {
+    match s {
+        Sniff::Html => Some(DocKind::Html),
+        Sniff::Text => Some(DocKind::Text),
+        Sniff::Markdown => Some(DocKind::Markdown),
+        Sniff::Binary => None,
+    }
 }

@@ -24,20 +24,23 @@ pub enum Sniff {
     Html,
     /// Looks like text (or the file name says so).
     Text,
+    /// Markdown or MDX source (by the file name, or a front matter block).
+    Markdown,
     /// Not a text document: a known binary signature, NUL bytes, or many control bytes.
     Binary,
 }
 
-/// Sniffs bytes (and optionally the file name's extension) as HTML, text or binary.
+/// Sniffs bytes (and optionally the file name's extension) as HTML, text, Markdown or binary.
 ///
 /// Known binary signatures (PNG, JPEG, GIF, PDF, ZIP, gzip, ELF, SQLite) and NUL bytes in the
 /// first 8 KiB (unless the bytes are UTF-16 by BOM or by NUL pattern) always mean
 /// [`Sniff::Binary`]. Otherwise the extension decides when telling (`.html .htm .xhtml .shtml` →
-/// HTML, `.txt .md .markdown` → text; a trailing compression suffix such as `.gz` is ignored, since
-/// callers pass decompressed bytes under the original name). Without one, the content decides: a
-/// start (after BOM, whitespace and comments) of `<!doctype html`, `<html`, `<head`, `<body`, or
-/// `<?xml` with "xhtml" nearby, or an `<html`/`<body`/`<div`/`<p>` tag in the first KiB → HTML;
-/// otherwise mostly printable bytes → text; else binary.
+/// HTML, `.txt .json` → text, `.md .markdown .mdx` → Markdown; a trailing compression suffix
+/// such as `.gz` is ignored, since callers pass decompressed bytes under the original name).
+/// Without one, the content decides: JSON (a first `{` or `[`) is text; a start (after BOM,
+/// whitespace and comments) of `<!doctype html`, `<html`, `<head`, `<body`, or `<?xml` with
+/// "xhtml" nearby, or an `<html`/`<body`/`<div`/`<p>` tag in the first KiB → HTML; a front matter
+/// block → Markdown; otherwise mostly printable bytes → text; else binary.
 pub fn sniff(bytes: &[u8], file_name: Option<&str>) -> Sniff {
     const MAGIC: &[&[u8]] = &[
         b"\x89PNG\r\n\x1a\n",
@@ -66,6 +69,7 @@ pub fn sniff(bytes: &[u8], file_name: Option<&str>) -> Sniff {
     match file_name.and_then(extension_kind) {
         Some(DocKind::Html) => return Sniff::Html,
         Some(DocKind::Text) => return Sniff::Text,
+        Some(DocKind::Markdown) => return Sniff::Markdown,
         None => {}
     }
     if let Some((enc, bom_len)) = utf16 {
@@ -80,8 +84,18 @@ pub fn sniff(bytes: &[u8], file_name: Option<&str>) -> Sniff {
         };
     }
     let head = sample.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(sample);
+    if head.trim_ascii_start().starts_with(b"{") || head.trim_ascii_start().starts_with(b"[") {
+        // JSON (a feed, an API response): text whose strings may hold markup, not a page.
+        return if mostly_printable(sample) {
+            Sniff::Text
+        } else {
+            Sniff::Binary
+        };
+    }
     if looks_like_html(head) {
         Sniff::Html
+    } else if mostly_printable(sample) && has_front_matter(head) {
+        Sniff::Markdown
     } else if mostly_printable(sample) {
         Sniff::Text
     } else {
@@ -101,9 +115,23 @@ fn extension_kind(file_name: &str) -> Option<DocKind> {
     };
     match ext.as_str() {
         "html" | "htm" | "xhtml" | "shtml" => Some(DocKind::Html),
-        "txt" | "md" | "markdown" => Some(DocKind::Text),
+        "txt" | "text" | "json" => Some(DocKind::Text),
+        "md" | "markdown" | "mdx" | "mkd" => Some(DocKind::Markdown),
         _ => None,
     }
+}
+
+/// Whether the text opens with a static-site generator's front matter block (`---` … `---` of
+/// YAML, or `+++` of TOML): the source of a Markdown page.
+fn has_front_matter(head: &[u8]) -> bool {
+    [&b"---"[..], b"+++"].iter().any(|fence| {
+        head.strip_prefix(*fence)
+            .and_then(|rest| rest.strip_prefix(b"\r").or(Some(rest)))
+            .is_some_and(|rest| {
+                rest.starts_with(b"\n")
+                    && memchr::memmem::find(&rest[1..], &[b"\n", *fence].concat()).is_some()
+            })
+    })
 }
 
 /// Content test for HTML on the (BOM-less, ASCII-compatible) start of the document.
@@ -230,7 +258,15 @@ mod tests {
         assert_eq!(sniff(page.as_bytes(), Some("notes.TXT")), Sniff::Text);
         assert_eq!(sniff(b"just words", Some("dir.v2/page.HTM")), Sniff::Html);
         assert_eq!(sniff(b"just words", Some("page.html.gz")), Sniff::Html);
-        assert_eq!(sniff(b"just words", Some("C:\\x\\a.markdown")), Sniff::Text);
+        assert_eq!(
+            sniff(b"just words", Some("C:\\x\\a.markdown")),
+            Sniff::Markdown
+        );
+        assert_eq!(sniff(b"just words", Some("post.mdx")), Sniff::Markdown);
+        assert_eq!(sniff(b"---\ntitle: x\n---\n\nBody", None), Sniff::Markdown);
+        assert_eq!(sniff(b"---\nnot front matter", None), Sniff::Text);
+        assert_eq!(sniff(b"{\"items\": [\"<p>x</p>\"]}", None), Sniff::Text);
+        assert_eq!(sniff(b"<p>x</p>", Some("feed.json")), Sniff::Text);
         assert_eq!(sniff(b"just words", None), Sniff::Text);
         assert_eq!(sniff(b"just words", Some("noext")), Sniff::Text);
         assert_eq!(

@@ -2,7 +2,8 @@
 //! AMP components (each platform's own element and identity attribute, plus the generic
 //! `amp-iframe` and `amp-embedly-card`), iframes and legacy `<object>`/`<embed>` players, and
 //! lazy or CMS placeholders with the post in a `data-*` attribute (a URL in any of them, or a
-//! platform's ID attribute), including embed code entity-escaped inside an attribute.
+//! platform's ID attribute), and embed code escaped inside any attribute of any element (a
+//! consent tool's `<script data-content='&lt;blockquote …'>`, an iframe's `srcdoc`).
 
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -71,7 +72,7 @@ pub(super) fn elements(page: &Page<'_>) -> Vec<Post> {
             continue;
         }
         let name = tag.name(html).to_ascii_lowercase();
-        if NOT_EMBEDS.contains(&name.as_str()) {
+        if name == "a" {
             continue;
         }
         let el = Element {
@@ -87,6 +88,14 @@ pub(super) fn elements(page: &Page<'_>) -> Vec<Post> {
                 .collect(),
             name,
         };
+        let escaped = escaped_code(&el, page);
+        if !escaped.is_empty() {
+            out.extend(escaped);
+            continue;
+        }
+        if NOT_EMBEDS.contains(&el.name.as_str()) {
+            continue;
+        }
         match el.name.as_str() {
             n if n.starts_with("amp-") => out.extend(amp(&el, html)),
             // Players that name no post may still be placeholders (`iframe[data-tweet-id]`).
@@ -99,6 +108,44 @@ pub(super) fn elements(page: &Page<'_>) -> Vec<Post> {
         }
     }
     out
+}
+
+/// Embed code escaped in an attribute: entity-escaped markup (once or twice), JSON-escaped
+/// markup in a data blob, or an iframe's `srcdoc`, which is the frame's whole content: a
+/// consent tool that replaced a widget with a note and a link to the post leaves the post as
+/// the frame's one link, and the frame still stands for that post.
+fn escaped_code(el: &Element<'_>, page: &Page<'_>) -> Vec<Post> {
+    let html = page.text;
+    for (k, v) in &el.attrs {
+        if v.len() < 8 || !(v.contains('<') || v.contains("&lt;") || v.contains("\\u003c")) {
+            continue;
+        }
+        let srcdoc = k == "srcdoc";
+        let form = if srcdoc { Form::Iframe } else { Form::DataAttr };
+        let span = el.span(html);
+        let found = super::strings::embeds_in(v, page, form, &span);
+        if !found.is_empty() {
+            return found;
+        }
+        if srcdoc && let Some(code) = super::strings::unescape(v) {
+            let linked: Vec<PostRef> = {
+                let mut refs: Vec<PostRef> = Vec::new();
+                let doc = dom::parse_fragment(&code);
+                for (href, _) in dom::links(doc.root_element()) {
+                    if let Some(r) = parse_post_url(&href)
+                        && !refs.iter().any(|x| x.post_id == r.post_id)
+                    {
+                        refs.push(r);
+                    }
+                }
+                refs
+            };
+            if let [r] = linked.as_slice() {
+                return vec![r.found(Kind::Embed, Form::Iframe, "iframe-srcdoc", span)];
+            }
+        }
+    }
+    Vec::new()
 }
 
 /// An AMP component: a platform's own (its identity attribute holds a URL or a bare ID), or a
@@ -204,12 +251,6 @@ fn placeholder(el: &Element<'_>, page: &Page<'_>) -> Vec<Post> {
         if !k.starts_with("data-") && k != "videoid" {
             continue;
         }
-        if v.len() > 2 && (v.contains("<iframe") || v.contains("<blockquote")) {
-            let found: Vec<Post> = super::nested(v, page, Form::DataAttr, &el.span(html)).collect();
-            if !found.is_empty() {
-                return found;
-            }
-        }
         let r = if is_url_attr(k) {
             parse_post_url(v)
         } else {
@@ -227,7 +268,9 @@ fn placeholder(el: &Element<'_>, page: &Page<'_>) -> Vec<Post> {
             return vec![post];
         }
     }
-    Vec::new()
+    // An element that names a platform and holds one of its posts (in a link, a URL or ID
+    // property): a lazy or consent container, or a component.
+    super::cards::container(page, el.tag).into_iter().collect()
 }
 
 /// "Twitter post by @x: …": the label image placeholders give in their alt text, for any

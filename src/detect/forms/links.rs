@@ -1,16 +1,17 @@
-//! Links to posts outside any embed. A post URL alone in its block (HTML) or on its line (text)
-//! is an embed, as CMSs and live blogs turn such lines into embeds; any other link to a post is
-//! a mention. Only the places the prefilter marked are looked at (every tag and text run on the
-//! whole-document path).
+//! Links to posts outside any embed. A post URL written as bare text alone in its block (HTML)
+//! or alone in its paragraph (Markdown source) is an embed: live blogs and CMSs turn such URLs
+//! into embeds, and Markdown renderers (oEmbed transformers, auto-embeds) do the same. Every
+//! other link to a post is a mention: a link in prose, a URL a page already rendered as a link
+//! (a renderer that embeds would have replaced it), and a URL line in plain text (text stripped
+//! from a page keeps an embed's footer, not its URL). Only the places the prefilter marked are
+//! looked at (every tag and text run on the whole-document path).
 
 use super::super::dom;
 use super::super::tags::{self, Tag, TagKind};
 use super::super::{Page, parse_post_url};
 use crate::post::{Form, Kind, Post};
 
-/// Links to posts outside any embed: a post URL alone in its block or on its line is an embed
-/// (CMSs and live blogs turn such lines into embeds); any other link to a post is a mention.
-/// Only the places the prefilter marked are looked at.
+/// Links to posts outside any embed (see the module docs).
 pub(crate) fn links(page: &Page<'_>) -> Vec<Post> {
     if page.is_html() {
         html_links(page)
@@ -33,19 +34,7 @@ fn html_links(page: &Page<'_>) -> Vec<Post> {
             continue;
         };
         let end = tags::element_end(html, &tag);
-        let alone = alone_in_block(html, tag.range.start, end);
-        let text_is_url = {
-            let inner = &html[tag.range.end..end];
-            let inner = inner.rsplit_once("</").map_or(inner, |(a, _)| a);
-            let inner = inner.trim();
-            parse_post_url(&html_escape::decode_html_entities(inner)).is_some()
-        };
-        let (kind, form, d) = if alone && text_is_url {
-            (Kind::Embed, Form::Link, "link-line")
-        } else {
-            (Kind::Mention, Form::Link, "link")
-        };
-        out.push(r.found(kind, form, d, tag.range.start..end));
+        out.push(r.found(Kind::Mention, Form::Link, "link", tag.range.start..end));
     }
     // Bare URLs in the text (not inside a tag): embeds when alone in their block. The prefilter's
     // hits say where to look; the whole-document path looks at every text run.
@@ -67,6 +56,9 @@ fn html_links(page: &Page<'_>) -> Vec<Post> {
         if start > 0 && b[start - 1] == b'<' {
             continue; // inside a tag
         }
+        if start > 0 && link_text(html, start) {
+            continue; // a link's own text: the link was read above
+        }
         let end = memchr::memchr(b'<', &b[pos..]).map_or(b.len(), |p| pos + p);
         last_end = end;
         let run = &html[start..end];
@@ -87,6 +79,43 @@ fn html_links(page: &Page<'_>) -> Vec<Post> {
         out.push(r.found(kind, Form::Link, d, span));
     }
     out
+}
+
+/// Whether the line `line_start..line_end` is a paragraph of its own: the lines around it are
+/// blank (or the text ends there).
+fn blank_around(t: &str, line_start: usize, line_end: usize) -> bool {
+    let before = t[..line_start].trim_end_matches(['\n', '\r']);
+    let prev = before.rfind('\n').map_or(before, |p| &before[p + 1..]);
+    let after = t.get(line_end + 1..).unwrap_or("");
+    let next = after.split('\n').next().unwrap_or("");
+    let blank_line_between = t[before.len()..line_start].matches('\n').count() >= 2;
+    let prev_blank = before.is_empty() || blank_line_between || prev.trim().is_empty();
+    prev_blank && next.trim().is_empty()
+}
+
+/// Whether the text starting at `start` (just after a `>`) is inside an `<a>` element: the tag
+/// that ends there, or one a few inline tags before it, opens a link.
+fn link_text(html: &str, start: usize) -> bool {
+    let b = html.as_bytes();
+    let mut end = start;
+    for _ in 0..4 {
+        let Some(lt) = memchr::memrchr(b'<', &b[..end]) else {
+            return false;
+        };
+        let Some(tag) = tags::lex_tag(html, lt) else {
+            return false;
+        };
+        if tag.range.end != end {
+            return false;
+        }
+        match tag.kind {
+            TagKind::Start if tag.is(html, "a") => return true,
+            // Formatting inside a link (`<a><span>URL</span></a>`).
+            TagKind::Start if !dom::is_block(tag.name(html)) => end = lt,
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// Whether `start..end` is the only content of its block: the nearest tags before and after
@@ -152,9 +181,10 @@ fn text_links(page: &Page<'_>) -> Vec<Post> {
         let span = start..start + token.len();
         let line_start = t[..start].rfind('\n').map_or(0, |p| p + 1);
         let line_end = t[end..].find('\n').map_or(t.len(), |p| end + p);
-        let alone =
-            t[line_start..start].trim().is_empty() && t[span.end..line_end].trim().is_empty();
-        let (kind, d) = if alone {
+        let alone = t[line_start..start].trim().is_empty()
+            && t[span.end..line_end].trim().is_empty()
+            && blank_around(t, line_start, line_end);
+        let (kind, d) = if alone && page.is_markdown() {
             (Kind::Embed, "link-line")
         } else {
             (Kind::Mention, "link")

@@ -35,7 +35,9 @@ pub(crate) fn merge_copies(mut posts: Vec<Post>) -> Vec<Post> {
             let nested = q.span.start <= p.span.start && p.span.end <= q.span.end;
             let near = p.span.start.saturating_sub(q.span.end) <= NEAR
                 && !(is_full(p.form) && is_full(q.form));
-            let script = (p.form == Form::Script) != (q.form == Form::Script);
+            // Page state holds copies of what the page shows, and sometimes of the whole story
+            // twice: every copy in script data is the same embed as the one shown.
+            let script = p.form == Form::Script || q.form == Form::Script;
             if nested || near || script {
                 merge_into(q, p, nested);
                 continue 'next;
@@ -48,6 +50,20 @@ pub(crate) fn merge_copies(mut posts: Vec<Post>) -> Vec<Post> {
 }
 
 fn merge_into(q: &mut Post, p: Post, nested: bool) {
+    // A copy held in script data (page state, a second copy of the story) is another place
+    // that holds the post, kept as such; merged markup copies (a wrapper, a placeholder and
+    // its fallback) are one embed whose span covers them all.
+    let apart = !nested
+        && (p.form == Form::Script || q.form == Form::Script)
+        && (p.span.start >= q.span.end || q.span.start >= p.span.end);
+    let copies: Vec<std::ops::Range<usize>> = q
+        .copy_spans
+        .iter()
+        .chain(&p.copy_spans)
+        .cloned()
+        .chain(apart.then(|| p.span.clone()))
+        .chain(apart.then(|| q.span.clone()))
+        .collect();
     // The HTML copy keeps its place over a script copy; otherwise the richer copy's fields lead.
     let p_leads = if (p.form == Form::Script) != (q.form == Form::Script) {
         q.form == Form::Script
@@ -72,5 +88,10 @@ fn merge_into(q: &mut Post, p: Post, nested: bool) {
     if outer_amp {
         lead.form = Form::Amp;
     }
+    let mut copies: Vec<std::ops::Range<usize>> =
+        copies.into_iter().filter(|c| *c != lead.span).collect();
+    copies.sort_by_key(|c| c.start);
+    copies.dedup();
+    lead.copy_spans = copies;
     *q = lead;
 }

@@ -1,10 +1,12 @@
 //! The shared embed forms every platform uses, found once per page and dispatched by URL
 //! through the platform table:
 //!
+//! - `cards.rs`: elements that name a platform and hold one of its posts (publishers' cards,
+//!   lazy and consent containers, components);
 //! - `elements.rs`: iframes and legacy players, AMP components, lazy and CMS placeholders that
 //!   carry a post URL or ID in `data-*` attributes, and entity-escaped embed code in attributes;
-//! - `scripts.rs`: embed code inside script strings (JSON, `\u003c`-escaped) and text areas,
-//!   read as nested documents;
+//! - `strings.rs`: embed code held in strings (JSON at any depth of escaping, entity-escaped
+//!   attributes and text areas, JSON documents, script calls), read as nested documents;
 //! - `links.rs`: post URLs standing alone in their block or line (embeds, as CMSs turn them
 //!   into embeds) and links in prose (mentions);
 //! - `merge.rs`: merging the copies of one post that a page holds.
@@ -12,12 +14,14 @@
 use std::ops::Range;
 
 use super::Page;
+use crate::decode::DocKind;
 use crate::post::{Kind, Post};
 
+mod cards;
 mod elements;
 mod links;
 mod merge;
-mod scripts;
+mod strings;
 
 pub(crate) use links::links;
 pub(crate) use merge::merge_copies;
@@ -25,8 +29,13 @@ pub(crate) use merge::merge_copies;
 /// Finds iframes, objects, AMP components, placeholders and escaped or scripted embed code,
 /// and claims their spans.
 pub(crate) fn markup(page: &mut Page<'_>) -> Vec<Post> {
-    let mut out = elements::elements(page);
-    out.extend(scripts::scripts(page));
+    let cards = cards::cards(page);
+    for p in &cards {
+        page.claim(p.span.clone());
+    }
+    let mut out = cards;
+    out.extend(elements::elements(page));
+    out.extend(strings::strings(page));
     for p in &out {
         page.claim(p.span.clone());
     }
@@ -42,7 +51,7 @@ fn nested(
     span: &Range<usize>,
 ) -> impl Iterator<Item = Post> {
     let span = span.clone();
-    super::detect_depth(code, true, page.depth + 1, page.exhaustive)
+    super::detect_depth(code, DocKind::Html, page.depth + 1, page.exhaustive)
         .into_iter()
         .filter(|p| p.kind == Kind::Embed)
         .map(move |mut p| {
