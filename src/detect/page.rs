@@ -8,9 +8,6 @@
 
 use std::cell::{Cell, OnceCell};
 use std::ops::Range;
-use std::sync::LazyLock;
-
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use scraper::ElementRef;
 
@@ -35,7 +32,6 @@ pub(crate) struct Page<'a> {
     /// Every marker occurrence, from the prefilter pass.
     pub hits: Hits,
     tags: OnceCell<Vec<Tag>>,
-    regions: OnceCell<Vec<(Range<usize>, Region)>>,
     /// 0 for the document itself, more inside script strings and escaped markup.
     pub depth: usize,
     /// The whole-document path: look everywhere, not only where the prefilter saw markers.
@@ -61,7 +57,6 @@ impl<'a> Page<'a> {
             view: OnceCell::new(),
             hits,
             tags: OnceCell::new(),
-            regions: OnceCell::new(),
             depth,
             exhaustive,
             parsed: Cell::new(0),
@@ -206,56 +201,26 @@ impl<'a> Page<'a> {
             .collect()
     }
 
-    /// The regions of the page that are not the article: reader comments and page chrome
-    /// (sidebars, navigation, related-content rails and feeds), found on first use. The words
-    /// that mark them are searched for, and only the tags holding one are read, so this costs a
-    /// pass of a multi-pattern search rather than a scan of every tag.
-    pub fn regions(&self) -> &[(Range<usize>, Region)] {
-        self.regions.get_or_init(|| {
-            if !self.is_html() {
-                return Vec::new();
-            }
-            let html = self.text;
-            let mut out: Vec<(Range<usize>, Region)> = Vec::new();
-            let mut last_tag = usize::MAX;
-            for m in REGION_WORDS.find_iter(html) {
-                let Some(tag) = tags::enclosing_tag(html, m.start()) else {
-                    continue;
-                };
-                if tag.range.start == last_tag || tag.self_closing || self.is_opaque(m.start()) {
-                    continue;
-                }
-                last_tag = tag.range.start;
-                let Some(region) = region_of(html, &tag) else {
-                    continue;
-                };
-                // Regions nest (each comment inside the comments section): the outer one
-                // covers them.
-                if out
-                    .iter()
-                    .rev()
-                    .take(4)
-                    .any(|(r, k)| *k == region && r.contains(&tag.range.start))
-                {
-                    continue;
-                }
-                out.push((tag.range.start..tags::element_end(html, &tag), region));
-            }
-            out.sort_by_key(|(r, _)| r.start);
-            out
-        })
-    }
-
-    /// The region `pos` lies in, if it is not the article.
+    /// The region of the page `pos` lies in when it is not the article: reader comments or
+    /// page chrome (sidebars, navigation, related-content rails and feeds). Read from the
+    /// elements around `pos` (their names and the words of their classes and IDs), found by
+    /// reading tags backwards from it for a bounded stretch, so a page pays only for the places
+    /// it asks about, and each question costs at most that stretch. Each comment of a comments
+    /// section is itself marked as one, so the bound does not lose a long section's later
+    /// comments.
     pub fn region_at(&self, pos: usize) -> Option<Region> {
-        let regions = self.regions();
-        let i = regions.partition_point(|(r, _)| r.start <= pos);
-        regions[..i]
-            .iter()
-            .rev()
-            .take(16)
-            .find(|(r, _)| r.contains(&pos))
-            .map(|(_, k)| *k)
+        if !self.is_html() {
+            return None;
+        }
+        let mut found = None;
+        for tag in tags::ancestors(self.text, pos, REGION_DEPTH, REGION_REACH) {
+            match region_of(self.text, &tag) {
+                Some(Region::Comments) => return Some(Region::Comments),
+                Some(Region::Chrome) => found = Some(Region::Chrome),
+                None => {}
+            }
+        }
+        found
     }
 
     /// Marked start tags named `name`.
@@ -330,20 +295,9 @@ const CHROME_WORDS: &[&str] = &[
     "promo",
 ];
 
-/// Finds the region words anywhere (case-insensitive) and the chrome elements' own tags.
-static REGION_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    let patterns: Vec<String> = COMMENT_WORDS
-        .iter()
-        .chain(CHROME_WORDS)
-        .map(|w| w.to_string())
-        .chain(["<aside".to_string(), "<nav".to_string()])
-        .collect();
-    AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::LeftmostFirst)
-        .build(patterns)
-        .expect("static patterns build")
-});
+/// How many elements around a place, and how far back, are read to find its region.
+const REGION_DEPTH: usize = 24;
+const REGION_REACH: usize = 16 * 1024;
 
 /// The region a start tag opens, by its name (`aside`, `nav`) or the words of its class and ID.
 fn region_of(html: &str, tag: &Tag) -> Option<Region> {

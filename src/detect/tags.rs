@@ -391,15 +391,21 @@ const VOID: &[&str] = &[
     "track", "wbr",
 ];
 
-/// The start tags of the elements that contain `pos`, innermost first: at most `max` of them,
-/// found by reading tags backwards from `pos` for at most `reach` bytes (end tags met on the
-/// way close the elements they match, so only open ones are ancestors).
+/// Whether an element name is a void element (no end tag, no content).
+pub fn is_void(name: &str) -> bool {
+    VOID.iter().any(|v| v.eq_ignore_ascii_case(name))
+}
+
+/// The start tags of the elements that contain `pos` (a start tag that `pos` is in counts: the
+/// element contains its own tag), innermost first: at most `max` of them, found by reading tags
+/// backwards from `pos` for at most `reach` bytes (end tags met on the way close the elements
+/// they match, so only open ones are ancestors).
 pub fn ancestors(html: &str, pos: usize, max: usize, reach: usize) -> Vec<Tag> {
     let b = html.as_bytes();
     let floor = pos.saturating_sub(reach);
     let mut closed: Vec<Range<usize>> = Vec::new();
     let mut out = Vec::new();
-    let mut hi = pos.min(b.len());
+    let mut hi = (pos + 1).min(b.len());
     while out.len() < max {
         let Some(lt) = memchr::memrchr(b'<', &b[floor..hi]).map(|p| floor + p) else {
             break;
@@ -408,15 +414,19 @@ pub fn ancestors(html: &str, pos: usize, max: usize, reach: usize) -> Vec<Tag> {
         let Some(tag) = lex_tag(html, lt) else {
             continue;
         };
-        if tag.range.end > pos && tag.range.start < pos {
-            continue; // the tag `pos` is in
+        if tag.range.end > pos && tag.range.start <= pos {
+            // The tag `pos` is in: its element contains `pos` when it is a start tag.
+            if tag.kind == TagKind::Start && !tag.self_closing && !is_void(tag.name(html)) {
+                out.push(tag);
+            }
+            continue;
         }
         match tag.kind {
             TagKind::End => closed.push(tag.name.clone()),
             TagKind::Start if tag.self_closing => {}
             TagKind::Start => {
                 let name = tag.name(html);
-                if VOID.iter().any(|v| v.eq_ignore_ascii_case(name)) {
+                if is_void(name) {
                     continue;
                 }
                 match closed

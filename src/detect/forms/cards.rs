@@ -83,7 +83,11 @@ pub(super) fn cards(page: &Page<'_>) -> Vec<Post> {
         if page.is_claimed(tag.range.start) || page.region_at(tag.range.start).is_some() {
             continue;
         }
-        for anc in tags::ancestors(html, tag.range.start, 4, MAX_ROLE_CARD) {
+        let around = tags::ancestors(html, tag.range.start, 5, MAX_ROLE_CARD);
+        for anc in around
+            .into_iter()
+            .filter(|a| a.range.start != tag.range.start)
+        {
             if taken.as_ref().is_some_and(|t| t.contains(&anc.range.start)) {
                 break;
             }
