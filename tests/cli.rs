@@ -173,3 +173,45 @@ fn a_closed_output_pipe_ends_the_run_quietly() {
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(!err.contains("error"), "{err}");
 }
+
+#[test]
+fn explain_says_what_became_of_every_marker() {
+    let page = "samples/negative/comments-and-rails.html";
+    let out = run(&["scan", "--explain", page], None);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let lines: Vec<&str> = text.lines().collect();
+    // Every line names the file and line, the marker, and an outcome.
+    assert!(!lines.is_empty());
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.starts_with(page) && l.contains("  \""))
+    );
+    // The prose link is a mention; the sidebar feed is page chrome; the comment's URL is at
+    // most a mention; the share button's intent link is no post.
+    assert!(
+        text.contains("mention: twitter 1535986527239762778"),
+        "{text}"
+    );
+    assert!(text.contains("rejected: in page chrome"), "{text}");
+    assert!(
+        text.contains("mention: youtube Cm7Vide0Lnk") && text.contains("reader comments"),
+        "{text}"
+    );
+    assert!(text.contains("not a post"), "{text}");
+    // As JSON lines, with the byte span of each place.
+    let out = run(&["scan", "--explain", "--format", "jsonl", SEED], None);
+    let recs = json_lines(&out.stdout);
+    assert!(recs.iter().any(|r| {
+        r["outcome"]
+            .as_str()
+            .is_some_and(|o| o.starts_with("embed: twitter @GpkGovBY"))
+            && r["start"] == 681
+            && r["path"] == SEED
+    }));
+    // A folder is refused by name.
+    let out = run(&["scan", "--explain", "samples/negative"], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("samples/negative"));
+}

@@ -245,6 +245,12 @@ fn text(page: &Page<'_>) -> Vec<Post> {
     }
     super::text::view_posts(page, &FLAT_POSTED_BY, |c, t| {
         let all = c.get(0)?;
+        // The fallback ends the post's excerpt; a "Posted by … on …" line with nothing before
+        // it on its line is a blog post's byline.
+        let line_start = t[..all.start()].rfind('\n').map_or(0, |p| p + 1);
+        if t[line_start..all.start()].trim().is_empty() {
+            return None;
+        }
         let date_text = c[2].trim();
         dates::parse_date(date_text)?;
         let mut post = Post::new(Platform::Facebook, Kind::Embed, Form::Text, "facebook/text");
