@@ -215,3 +215,149 @@ fn explain_says_what_became_of_every_marker() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("samples/negative"));
 }
+
+/// Runs the real binary like [`run`], failing the test instead of hanging when it does not end
+/// within `secs` seconds (a FIFO opened for reading blocks until a writer comes).
+fn run_within(secs: u64, args: &[&str]) -> std::process::Output {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_embedvault"))
+        .args(args)
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    drop(child.stdin.take());
+    let start = std::time::Instant::now();
+    while child.try_wait().expect("waits").is_none() {
+        if start.elapsed() > std::time::Duration::from_secs(secs) {
+            let _ = child.kill();
+            let out = child.wait_with_output().expect("ends once killed");
+            panic!(
+                "{args:?} still running after {secs} s; stderr: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("the binary finishes")
+}
+
+/// Makes a FIFO with the system's `mkfifo`.
+fn mkfifo(path: &std::path::Path) {
+    let ok = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo runs");
+    assert!(ok.success(), "mkfifo {}", path.display());
+}
+
+#[test]
+fn only_regular_files_are_read_fifos_sockets_and_devices_are_named_and_skipped() {
+    let dir = temp_dir("cli-special");
+    // Named on the command line: a FIFO, a device.
+    let fifo = dir.join("named.fifo");
+    mkfifo(&fifo);
+    // Found in a folder: a page, a FIFO, links to devices, a socket.
+    let folder = dir.join("folder");
+    std::fs::create_dir_all(&folder).expect("mkdir");
+    std::fs::copy(root().join(SEED), folder.join("a-seed.txt")).expect("copy");
+    mkfifo(&folder.join("b-pipe.html"));
+    std::os::unix::fs::symlink("/dev/zero", folder.join("c-zero.html")).expect("symlink");
+    std::os::unix::fs::symlink("/dev/null", folder.join("d-null.txt")).expect("symlink");
+    let _socket =
+        std::os::unix::net::UnixListener::bind(folder.join("e-socket")).expect("binds a socket");
+    let (fifo, folder) = (
+        fifo.to_str().expect("utf-8"),
+        folder.to_str().expect("utf-8"),
+    );
+    let out = run_within(10, &["scan", fifo, "/dev/null", folder]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    // Skipped like a binary file: every regular file was read.
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(json_lines(&out.stdout).len(), 1, "{err}");
+    for (name, what) in [
+        ("named.fifo", "a FIFO"),
+        ("/dev/null", "a character device"),
+        ("b-pipe.html", "a FIFO"),
+        ("c-zero.html", "a symbolic link to a character device"),
+        ("d-null.txt", "a symbolic link to a character device"),
+        ("e-socket", "a socket"),
+    ] {
+        assert!(
+            err.lines()
+                .any(|l| l.contains("skipped") && l.contains(name) && l.contains(what)),
+            "{name}: {err}"
+        );
+    }
+    assert!(
+        err.contains("1 input(s) scanned") && err.contains("6 skipped"),
+        "{err}"
+    );
+    // `--explain` reads files itself and refuses the same.
+    let out = run_within(10, &["scan", "--explain", fifo]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("named.fifo") && err.contains("FIFO"), "{err}");
+    // The archive records them as skipped and finishes.
+    let db = dir.join("special.db");
+    let out = run_within(
+        10,
+        &["archive", folder, "--db", db.to_str().expect("utf-8")],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("4 skipped") && err.contains("c-zero.html"),
+        "{err}"
+    );
+}
+
+/// Runs the binary through `sh` with its standard input closed.
+fn run_with_stdin_closed(args: &str) -> std::process::Output {
+    std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("exec 0<&-; exec \"$0\" {args}"))
+        .arg(env!("CARGO_BIN_EXE_embedvault"))
+        .current_dir(root())
+        .output()
+        .expect("sh runs")
+}
+
+#[test]
+fn a_closed_standard_input_is_a_named_failure_and_an_empty_one_an_empty_input() {
+    for args in [
+        "scan -",
+        "scan",
+        "scan --explain -",
+        "scan - samples/twitter/blockquote-modern.html",
+    ] {
+        let out = run_with_stdin_closed(args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args}: {err}");
+        assert!(
+            err.contains("<stdin>") && err.contains("standard input is closed"),
+            "{args}: {err}"
+        );
+    }
+    // The other input is still read.
+    let out = run_with_stdin_closed("scan - samples/twitter/blockquote-modern.html");
+    assert_eq!(json_lines(&out.stdout).len(), 1);
+    // /dev/null is what a closed standard input becomes: the same failure.
+    let out = run(&["scan", "-"], None);
+    assert_eq!(out.status.code(), Some(1));
+    // An empty pipe is an empty input, read, and the summary says 0 bytes.
+    let out = run(&["scan", "-"], Some(b""));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("1 input(s) scanned (0 bytes)"), "{err}");
+    let db = temp_dir("cli-empty-stdin").join("e.db");
+    let out = run(
+        &["archive", "-", "--db", db.to_str().expect("utf-8")],
+        Some(b""),
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("1 input(s) seen (0 bytes)"), "{err}");
+}

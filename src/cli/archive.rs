@@ -25,7 +25,9 @@ pub(super) fn run(a: ArchiveArgs) -> anyhow::Result<Exit> {
         threads: a.threads,
         args: std::env::args().skip(1).collect(),
     };
+    let mut bytes = 0u64;
     let mut on_progress = |p: Progress| {
+        bytes = p.bytes;
         if let Some(b) = &bar {
             b.set_position(p.inputs);
             b.set_message(format!("{:.1} MB, {} posts", p.bytes as f64 / 1e6, p.posts));
@@ -44,10 +46,11 @@ pub(super) fn run(a: ArchiveArgs) -> anyhow::Result<Exit> {
     }
     let c = report.counts;
     messages::note(format!(
-        "archived into {} (run {}): {} input(s) seen, {} with posts; posts {} new, {} already known; {} new sighting(s); {} skipped; {} failed",
+        "archived into {} (run {}): {} input(s) seen ({} bytes), {} with posts; posts {} new, {} already known; {} new sighting(s); {} skipped; {} failed",
         a.db.db.display(),
         report.run,
         c.inputs_seen,
+        bytes,
         c.inputs_with_posts,
         c.posts_new,
         c.posts_known,

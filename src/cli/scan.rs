@@ -18,6 +18,7 @@ pub(super) fn run(a: ScanArgs) -> anyhow::Result<Exit> {
     let header = [&POST_HEADER[..], &["WHERE", "TEXT"]].concat();
     let mut out = Printer::new(shape, &header);
     let (mut seen, mut failed, mut skipped, mut found) = (0usize, 0usize, 0usize, 0usize);
+    let mut bytes = 0u64;
     let opts = ReadOptions {
         max_input: a.max_input,
         threads: a.threads,
@@ -26,6 +27,7 @@ pub(super) fn run(a: ScanArgs) -> anyhow::Result<Exit> {
         match o {
             Outcome::Read(scanned) => {
                 seen += 1;
+                bytes += scanned.size as u64;
                 found += scanned.posts.len();
                 for p in &scanned.posts {
                     out.record(p, || row(p))?;
@@ -44,7 +46,7 @@ pub(super) fn run(a: ScanArgs) -> anyhow::Result<Exit> {
     })?;
     out.finish()?;
     messages::note(format!(
-        "{seen} input(s) scanned, {found} post(s) found, {skipped} skipped, {failed} failed"
+        "{seen} input(s) scanned ({bytes} bytes), {found} post(s) found, {skipped} skipped, {failed} failed"
     ));
     Ok(if failed > 0 { Exit::Partial } else { Exit::Ok })
 }
@@ -67,11 +69,24 @@ fn explain(paths: &[std::path::PathBuf], format: Option<Format>) -> anyhow::Resu
     for path in paths {
         let (shown, bytes) = if path.as_os_str() == "-" {
             let mut b = Vec::new();
-            std::io::stdin().read_to_end(&mut b)?;
+            if let Err(e) = stdin_is_readable().and_then(|()| std::io::stdin().read_to_end(&mut b))
+            {
+                messages::error(format!("cannot read <stdin>: {e}"));
+                failed = true;
+                continue;
+            }
             ("<stdin>".to_string(), b)
         } else if path.is_dir() {
             messages::error(format!(
                 "{}: --explain reads files, not folders",
+                path.display()
+            ));
+            failed = true;
+            continue;
+        } else if let Some(what) = not_a_file(path) {
+            // Never opened: a FIFO would block, a device would never end.
+            messages::error(format!(
+                "{}: {what}, not a regular file (not opened)",
                 path.display()
             ));
             failed = true;
@@ -110,4 +125,47 @@ fn explain(paths: &[std::path::PathBuf], format: Option<Format>) -> anyhow::Resu
     }
     out.flush()?;
     Ok(if failed { Exit::Partial } else { Exit::Ok })
+}
+
+/// What `path` is when it exists and is not a regular file or a folder (links followed): a
+/// FIFO, a socket, a device. Only its type is looked at. The same rule as the library's reading
+/// of paths, for `--explain`, which reads files itself.
+fn not_a_file(path: &std::path::Path) -> Option<&'static str> {
+    let t = std::fs::metadata(path).ok()?.file_type();
+    if t.is_file() || t.is_dir() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return Some("a FIFO (named pipe)");
+        } else if t.is_socket() {
+            return Some("a socket");
+        } else if t.is_char_device() || t.is_block_device() {
+            return Some("a device");
+        }
+    }
+    Some("a special file")
+}
+
+/// Whether standard input can be read for `--explain`: not when it is closed or a device other
+/// than a terminal (a closed standard input is reopened on `/dev/null` when the program starts,
+/// and would read as an empty page). The same rule as the library's reading of `-`.
+fn stdin_is_readable() -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::io::IsTerminal;
+        use std::os::fd::AsFd;
+        use std::os::unix::fs::FileTypeExt;
+        let stdin = std::io::stdin();
+        let closed =
+            || std::io::Error::other("standard input is closed or a device such as /dev/null");
+        let fd = stdin.as_fd().try_clone_to_owned().map_err(|_| closed())?;
+        let kind = std::fs::File::from(fd).metadata()?.file_type();
+        if (kind.is_char_device() || kind.is_block_device()) && !stdin.is_terminal() {
+            return Err(closed());
+        }
+    }
+    Ok(())
 }

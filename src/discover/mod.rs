@@ -46,11 +46,24 @@ pub(crate) struct Input {
 
 /// Reads one expanded path (see [`walk::expand`]: `Ok(None)` is standard input) into an
 /// input, or says why it was skipped or failed. Reading happens on worker threads.
+///
+/// Only regular files are opened: a FIFO would block the read for ever, a device would never
+/// end (`/dev/zero`) or give nothing (`/dev/null`), so those (and sockets, and links to any of
+/// them) are skipped with a reason naming what they are, found by their type without opening
+/// them.
 pub(crate) fn read(r: Result<Option<PathBuf>>, max_input: u64) -> Outcome<Input> {
     let (shown, read) = match r {
         Err(e) => return failed(e),
         Ok(None) => ("<stdin>".to_string(), read_stdin(max_input)),
-        Ok(Some(p)) => (p.display().to_string(), read_path(&p, max_input)),
+        Ok(Some(p)) => {
+            if let Some(what) = not_a_file(&p) {
+                return Outcome::Skipped {
+                    input: p.display().to_string(),
+                    reason: format!("{what}, not a regular file (not opened)"),
+                };
+            }
+            (p.display().to_string(), read_path(&p, max_input))
+        }
     };
     match read {
         Ok((raw, path)) => finish(raw, path, &shown, max_input),
@@ -76,16 +89,91 @@ fn failed<T>(e: Error) -> Outcome<T> {
 }
 
 fn read_stdin(max_input: u64) -> Result<(Vec<u8>, Option<PathBuf>)> {
+    let err = |source| Error::ReadInput {
+        path: PathBuf::from("<stdin>"),
+        source,
+    };
+    stdin_is_readable().map_err(err)?;
     let mut raw = Vec::new();
     std::io::stdin()
         .lock()
         .take(max_input.saturating_add(1))
         .read_to_end(&mut raw)
-        .map_err(|source| Error::ReadInput {
-            path: PathBuf::from("<stdin>"),
-            source,
-        })?;
+        .map_err(err)?;
     Ok((raw, None))
+}
+
+/// Whether standard input can be read as an input: an error when it is closed or a device.
+///
+/// Rust's standard library reads a closed standard input as empty, and its runtime reopens a
+/// descriptor 0 that was closed at start-up on `/dev/null`; either way the input would be read
+/// as an empty article without a word. So a standard input that is not a descriptor at all, or
+/// is a device other than a terminal (`/dev/null`, what a closed one becomes; `/dev/zero`,
+/// which never ends), is an error naming it. A pipe, a socket, a file or a terminal is read; an
+/// empty pipe or file is an empty input.
+fn stdin_is_readable() -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::io::IsTerminal;
+        use std::os::fd::AsFd;
+        use std::os::unix::fs::FileTypeExt;
+        let stdin = std::io::stdin();
+        let closed = || {
+            std::io::Error::other(
+                "standard input is closed or a device such as /dev/null, not a file or a pipe \
+                 (pipe or redirect an article into it, or name the files)",
+            )
+        };
+        // Duplicating the descriptor fails when it is closed; the copy is only looked at.
+        let fd = stdin.as_fd().try_clone_to_owned().map_err(|_| closed())?;
+        let kind = std::fs::File::from(fd).metadata()?.file_type();
+        if (kind.is_char_device() || kind.is_block_device()) && !stdin.is_terminal() {
+            return Err(closed());
+        }
+    }
+    Ok(())
+}
+
+/// What `path` is when it exists and is not a regular file (after following links): a FIFO, a
+/// socket, a device. Only its type is looked at; it is never opened. `None` for a regular file,
+/// and for a path whose type cannot be read (opening it then reports why).
+fn not_a_file(path: &Path) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    if meta.is_file() {
+        return None;
+    }
+    let what = describe(&meta.file_type());
+    let linked = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    Some(if linked {
+        format!("a symbolic link to {what}")
+    } else {
+        what.to_string()
+    })
+}
+
+/// A file type in words, with its article.
+fn describe(t: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_char_device() {
+            return "a character device";
+        }
+        if t.is_block_device() {
+            return "a block device";
+        }
+    }
+    if t.is_dir() {
+        "a folder"
+    } else {
+        "a special file"
+    }
 }
 
 fn read_path(path: &Path, cap: u64) -> Result<(Vec<u8>, Option<PathBuf>)> {
@@ -94,7 +182,15 @@ fn read_path(path: &Path, cap: u64) -> Result<(Vec<u8>, Option<PathBuf>)> {
         source,
     };
     let f = std::fs::File::open(path).map_err(err)?;
-    let len = f.metadata().map_err(err)?.len();
+    let meta = f.metadata().map_err(err)?;
+    if !meta.is_file() {
+        // Replaced by something else since its type was checked.
+        return Err(err(std::io::Error::other(format!(
+            "{}, not a regular file",
+            describe(&meta.file_type())
+        ))));
+    }
+    let len = meta.len();
     if len > cap {
         return Err(Error::TooLarge {
             path: path.to_path_buf(),

@@ -1,5 +1,9 @@
 //! Expands command-line paths into files: folders recursively, sorted by name at every level,
 //! hidden files and folders (names starting with `.`) skipped, symlinks followed.
+//!
+//! Every entry of a folder that is not a folder is named, whatever its type: FIFOs, sockets and
+//! devices (or links to them) are not dropped here but handed on, so that [`super::read`] can
+//! report each one by name and skip it without opening it.
 
 use std::path::{Path, PathBuf};
 
@@ -31,8 +35,9 @@ fn walk_dir(root: &Path) -> impl Iterator<Item = Result<Option<PathBuf>>> + use<
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
         .filter_map(|r| match r {
-            Ok(e) if e.file_type().is_file() => Some(Ok(Some(e.into_path()))),
-            Ok(_) => None,
+            // With links followed, a link's type is its target's.
+            Ok(e) if e.file_type().is_dir() => None,
+            Ok(e) => Some(Ok(Some(e.into_path()))),
             Err(e) => Some(Err(Error::Walk {
                 path: e.path().map(Path::to_path_buf).unwrap_or_default(),
                 message: e.to_string(),
