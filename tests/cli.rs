@@ -361,3 +361,107 @@ fn a_closed_standard_input_is_a_named_failure_and_an_empty_one_an_empty_input() 
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(err.contains("1 input(s) seen (0 bytes)"), "{err}");
 }
+
+#[test]
+fn gzip_with_trailing_zero_padding_is_read_and_other_trailing_bytes_fail() {
+    use std::io::Write;
+    let seed = std::fs::read(root().join(SEED)).expect("seed");
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(&seed).expect("compresses");
+    let member = e.finish().expect("finishes");
+    let dir = temp_dir("cli-gz-padding");
+    // Padded with NULs to a 4 KiB block, as tape and dd tools leave it; `gzip -t` accepts it.
+    let mut padded = member.clone();
+    padded.resize(member.len().next_multiple_of(4096) + 4096, 0);
+    let mut garbage = member.clone();
+    garbage.extend_from_slice(b"\0\0\nnot gzip\n");
+    std::fs::write(dir.join("a-padded.txt.gz"), &padded).expect("write");
+    std::fs::write(dir.join("b-garbage.txt.gz"), &garbage).expect("write");
+    // Where gzip is installed, it agrees: padding is clean, garbage is not (status 2, a warning).
+    for (name, clean) in [("a-padded.txt.gz", true), ("b-garbage.txt.gz", false)] {
+        if let Ok(st) = std::process::Command::new("gzip")
+            .arg("-tq")
+            .arg(dir.join(name))
+            .status()
+        {
+            assert_eq!(st.success(), clean, "gzip -t {name}");
+        }
+    }
+    let out = run(&["scan", dir.to_str().expect("utf-8")], None);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let recs = json_lines(&out.stdout);
+    assert_eq!(recs.len(), 1, "{err}");
+    assert!(
+        recs[0]["source"]["path"]
+            .as_str()
+            .is_some_and(|p| p.ends_with("a-padded.txt.gz"))
+    );
+    // The span is the same as in the plain file's bytes: padding is not part of the input.
+    assert_eq!(recs[0]["source"]["start"], 681);
+    assert_eq!(
+        recs[0]["source"]["sha256"],
+        json_lines(&run(&["scan", SEED], None).stdout)[0]["source"]["sha256"]
+    );
+    assert!(
+        err.lines()
+            .any(|l| l.contains("b-garbage.txt.gz") && l.contains("trailing garbage")),
+        "{err}"
+    );
+    assert!(!err.contains("a-padded"), "{err}");
+}
+
+#[test]
+fn a_page_with_stray_nul_bytes_is_read_and_real_binaries_are_skipped_by_name() {
+    let dir = temp_dir("cli-nul");
+    let page = std::fs::read(root().join("samples/twitter/blockquote-modern.html")).expect("page");
+    let at = |needle: &[u8]| {
+        page.windows(needle.len())
+            .position(|w| w == needle)
+            .expect("in the page")
+    };
+    // A NUL in the head and another in the post's text; the same page without its extension.
+    let (head, text) = (at(b"<body"), at(b"All eleven") + 3);
+    let mut with_nuls = page.clone();
+    with_nuls.insert(text, 0);
+    with_nuls.insert(head, 0);
+    std::fs::write(dir.join("a-page.html"), &with_nuls).expect("write");
+    std::fs::write(dir.join("b-saved-page"), &with_nuls).expect("write");
+    // Binaries: a signature, and noise named as a page.
+    std::fs::write(dir.join("c-photo.png"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").expect("write");
+    let mut x = 0x9E37_79B9_7F4A_7C15u64;
+    let noise: Vec<u8> = (0..4096)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 32) as u8
+        })
+        .collect();
+    std::fs::write(dir.join("d-noise.html"), &noise).expect("write");
+    let out = run(&["scan", dir.to_str().expect("utf-8")], None);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let recs = json_lines(&out.stdout);
+    assert_eq!(recs.len(), 2, "{err}");
+    // The spans cut the embed out of the file's bytes, NULs and all.
+    let (start, end) = (
+        at(b"<blockquote"),
+        at(b"</blockquote>") + "</blockquote>".len(),
+    );
+    for r in &recs {
+        assert_eq!(r["handle"], "tidewater_srv");
+        assert_eq!(r["source"]["start"], start + 1);
+        assert_eq!(r["source"]["end"], end + 2);
+        assert!(r["text"].as_str().is_some_and(|t| t.contains("gauges")));
+    }
+    // Each skip is named, with the reason, and counted.
+    for name in ["c-photo.png", "d-noise.html"] {
+        assert!(
+            err.lines()
+                .any(|l| l.contains("skipped") && l.contains(name) && l.contains("binary")),
+            "{name}: {err}"
+        );
+    }
+    assert!(err.contains("2 skipped"), "{err}");
+}

@@ -32,30 +32,24 @@ pub enum Sniff {
 
 /// Sniffs bytes (and optionally the file name's extension) as HTML, text, Markdown or binary.
 ///
-/// Known binary signatures (PNG, JPEG, GIF, PDF, ZIP, gzip, ELF, SQLite) and NUL bytes in the
-/// first 8 KiB (unless the bytes are UTF-16 by BOM or by NUL pattern) always mean
-/// [`Sniff::Binary`]. Otherwise the extension decides when telling (`.html .htm .xhtml .shtml` →
-/// HTML, `.txt .json` → text, `.md .markdown .mdx` → Markdown; a trailing compression suffix
-/// such as `.gz` is ignored, since callers pass decompressed bytes under the original name).
-/// Without one, the content decides: JSON (a first `{` or `[`) is text; a start (after BOM,
-/// whitespace and comments) of `<!doctype html`, `<html`, `<head`, `<body`, or `<?xml` with
-/// "xhtml" nearby, or an `<html`/`<body`/`<div`/`<p>` tag in the first KiB → HTML; a front matter
-/// block → Markdown; otherwise mostly printable bytes → text; else binary.
+/// Known binary signatures (PNG, JPEG, GIF, WebP and other RIFF, PDF, ZIP, gzip, bzip2, xz,
+/// zstd, 7-Zip, RAR, ELF, Java class, WebAssembly, SQLite, Office, TIFF, MP4, Matroska, Ogg,
+/// WOFF) always mean [`Sniff::Binary`]. NUL bytes in the first 8 KiB (unless the bytes are
+/// UTF-16 by BOM or by NUL pattern) are weighed, not taken as proof: a stray NUL in a saved
+/// page happens (a truncated download patched with zeros, a CMS bug), and dropping a whole
+/// article for it loses its posts. Such bytes are read when the evidence says text (see
+/// [`text_despite_nuls`]): markup or a telling extension and few control bytes, or, with
+/// neither, hardly any NULs at all. Otherwise they are binary.
+///
+/// Then the extension decides when telling (`.html .htm .xhtml .shtml` → HTML, `.txt .json` →
+/// text, `.md .markdown .mdx` → Markdown; a trailing compression suffix such as `.gz` is
+/// ignored, since callers pass decompressed bytes under the original name). Without one, the
+/// content decides: JSON (a first `{` or `[`) is text; a start (after BOM, whitespace and
+/// comments) of `<!doctype html`, `<html`, `<head`, `<body`, or `<?xml` with "xhtml" nearby, or
+/// an `<html`/`<body`/`<div`/`<p>` tag in the first KiB → HTML; a front matter block →
+/// Markdown; otherwise mostly printable bytes → text; else binary.
 pub fn sniff(bytes: &[u8], file_name: Option<&str>) -> Sniff {
-    const MAGIC: &[&[u8]] = &[
-        b"\x89PNG\r\n\x1a\n",
-        b"\xFF\xD8\xFF",
-        b"GIF87a",
-        b"GIF89a",
-        b"%PDF-",
-        b"PK\x03\x04",
-        b"PK\x05\x06",
-        b"PK\x07\x08",
-        b"\x1F\x8B",
-        b"\x7FELF",
-        b"SQLite format 3\0",
-    ];
-    if MAGIC.iter().any(|m| bytes.starts_with(m)) {
+    if is_binary_signature(bytes) {
         return Sniff::Binary;
     }
     let sample = bytes.get(..SNIFF_LIMIT).unwrap_or(bytes);
@@ -63,7 +57,7 @@ pub fn sniff(bytes: &[u8], file_name: Option<&str>) -> Sniff {
         Some((enc, bom_len)) if enc != UTF_8 => Some((enc, bom_len)),
         _ => utf16_pattern(sample).map(|enc| (enc, 0)),
     };
-    if utf16.is_none() && sample.contains(&0) {
+    if utf16.is_none() && sample.contains(&0) && !text_despite_nuls(sample, file_name) {
         return Sniff::Binary;
     }
     match file_name.and_then(extension_kind) {
@@ -101,6 +95,81 @@ pub fn sniff(bytes: &[u8], file_name: Option<&str>) -> Sniff {
     } else {
         Sniff::Binary
     }
+}
+
+/// Whether `bytes` start with the signature of a known binary format.
+fn is_binary_signature(bytes: &[u8]) -> bool {
+    const MAGIC: &[&[u8]] = &[
+        b"\x89PNG\r\n\x1a\n",
+        b"\xFF\xD8\xFF",
+        b"GIF87a",
+        b"GIF89a",
+        b"%PDF-",
+        b"PK\x03\x04",
+        b"PK\x05\x06",
+        b"PK\x07\x08",
+        b"\x1F\x8B",
+        b"\xFD7zXZ\0",
+        b"\x28\xB5\x2F\xFD",
+        b"7z\xBC\xAF\x27\x1C",
+        b"Rar!\x1A\x07",
+        b"\x7FELF",
+        b"\xCA\xFE\xBA\xBE",
+        b"\0asm",
+        b"SQLite format 3\0",
+        b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1",
+        b"II*\0",
+        b"MM\0*",
+        b"\x1A\x45\xDF\xA3",
+        b"OggS\0",
+        b"wOFF",
+        b"wOF2",
+    ];
+    // RIFF (WebP, WAV, AVI) and ISO media (MP4, MOV, HEIC) by their form type, so that text
+    // starting with the word "RIFF" is not taken for one.
+    let riff =
+        bytes.starts_with(b"RIFF") && matches!(bytes.get(8..12), Some(b"WEBP" | b"WAVE" | b"AVI "));
+    let iso_media = bytes.first() == Some(&0) && bytes.get(4..8) == Some(b"ftyp");
+    // bzip2: `BZh`, a block size digit and the block magic.
+    let bzip2 = bytes.starts_with(b"BZh")
+        && bytes.get(3).is_some_and(|b| (b'1'..=b'9').contains(b))
+        && bytes.get(4..10) == Some(b"1AY&SY");
+    MAGIC.iter().any(|m| bytes.starts_with(m)) || riff || bzip2 || iso_media
+}
+
+/// Whether bytes with NULs (and not UTF-16) are still text, by the weight of the evidence:
+///
+/// - markup (an HTML start or tag, as [`looks_like_html`] finds, or tags making up a good part
+///   of the sample) or an extension that names a text kind, and control bytes (NULs included)
+///   no more than a page can hold: a tenth of valid UTF-8, a fiftieth of bytes in another
+///   charset, as for NUL-free text;
+/// - neither: hardly any NULs (one in a thousand bytes, at least one allowed) and the same
+///   bound on control bytes.
+///
+/// Images, archives and executables fail both: their bytes are a tenth or more control bytes,
+/// rarely valid UTF-8, and NULs come in runs.
+fn text_despite_nuls(sample: &[u8], file_name: Option<&str>) -> bool {
+    if !mostly_printable(sample) {
+        return false;
+    }
+    let head = sample.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(sample);
+    let markup = looks_like_html(head) || tag_starts(sample) * 200 >= sample.len();
+    let named = file_name.and_then(extension_kind).is_some();
+    if markup || named {
+        return true;
+    }
+    let nuls = memchr::memchr_iter(0, sample).count();
+    nuls <= (sample.len() / 1000).max(1)
+}
+
+/// How many places in `s` start a tag: `<` and a letter, `/` or `!`.
+fn tag_starts(s: &[u8]) -> usize {
+    memchr::memchr_iter(b'<', s)
+        .filter(|&i| {
+            s.get(i + 1)
+                .is_some_and(|&c| c.is_ascii_alphabetic() || c == b'/' || c == b'!')
+        })
+        .count()
 }
 
 /// The file name's extension, if it tells the kind. A compression suffix is skipped first.
@@ -203,7 +272,7 @@ fn has_html_tag(head: &[u8]) -> bool {
     })
 }
 
-/// Few control bytes (NUL has been ruled out already). Valid UTF-8 gets more slack than bytes in
+/// Few control bytes (NULs count as control bytes). Valid UTF-8 gets more slack than bytes in
 /// an unknown legacy charset.
 fn mostly_printable(sample: &[u8]) -> bool {
     let controls = sample
@@ -319,6 +388,104 @@ mod tests {
         // A UTF-16 BOM excuses NUL bytes.
         assert_eq!(sniff(b"\xFF\xFEh\0i\0", Some("a.txt")), Sniff::Text);
         assert_eq!(sniff(b"\xFF\xFE<\0p\0>\0", None), Sniff::Html);
+    }
+
+    /// Pseudo-random bytes, as compressed or encrypted data look.
+    fn noise(n: usize) -> Vec<u8> {
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        (0..n)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                (x >> 24) as u8
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_stray_nul_does_not_make_a_page_binary() {
+        let page = html("", GERMAN);
+        let at = page.find("<body").expect("body");
+        let with_nul = |n: usize| {
+            let mut b = page.as_bytes().to_vec();
+            b.splice(at..at, std::iter::repeat_n(0u8, n));
+            b
+        };
+        // Markup and a few NULs: HTML, by name or by content.
+        for n in [1, 3] {
+            assert_eq!(sniff(&with_nul(n), None), Sniff::Html, "{n}");
+            assert_eq!(sniff(&with_nul(n), Some("a.html")), Sniff::Html, "{n}");
+            assert_eq!(sniff(&with_nul(n), Some("a.txt")), Sniff::Text, "{n}");
+        }
+        // In a legacy charset too.
+        let mut legacy = encode(WINDOWS_1251, &html("", RUSSIAN));
+        legacy.insert(40, 0);
+        assert_eq!(sniff(&legacy, None), Sniff::Html);
+        // Text named as such, or with hardly any NULs, is text; Markdown stays Markdown.
+        let prose = format!("{RUSSIAN}\n{GERMAN}\n").repeat(4).into_bytes();
+        let mut one = prose.clone();
+        let line_end = one.iter().position(|&b| b == b'\n').expect("a line");
+        one.insert(line_end, 0);
+        assert_eq!(sniff(&one, None), Sniff::Text);
+        assert_eq!(sniff(&one, Some("notes.md")), Sniff::Markdown);
+        // Unnamed text without markup and with many NULs is binary; named, it is text.
+        let text = String::from_utf8(prose).expect("utf-8");
+        let many: Vec<u8> = text
+            .chars()
+            .enumerate()
+            .flat_map(|(i, c)| {
+                let nul = (i % 60 == 0).then_some('\0');
+                nul.into_iter().chain([c])
+            })
+            .collect::<String>()
+            .into_bytes();
+        assert_eq!(sniff(&many, None), Sniff::Binary);
+        assert_eq!(sniff(&many, Some("notes.txt")), Sniff::Text);
+    }
+
+    #[test]
+    fn binaries_with_nuls_stay_binary_whatever_their_name() {
+        let mut noisy = noise(8192);
+        noisy[10] = 0;
+        let mut page_of_zeros = b"<html><body><p>x</p>".to_vec();
+        page_of_zeros.resize(4096, 0);
+        let mut controls_and_tags = Vec::new();
+        for _ in 0..200 {
+            controls_and_tags.extend_from_slice(b"<p>\0\x01\x02\x03\x04\x05\x06</p>");
+        }
+        for bytes in [noisy, page_of_zeros, controls_and_tags] {
+            for name in [None, Some("a.html"), Some("a.txt"), Some("a.md")] {
+                assert_eq!(sniff(&bytes, name), Sniff::Binary, "{name:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn more_binary_signatures_and_words_that_look_like_them() {
+        let magics: [&[u8]; 12] = [
+            b"RIFF\x24\x08\0\0WEBPVP8 ",
+            b"RIFF\x24\x08\0\0WAVEfmt ",
+            b"\0\0\0\x18ftypmp42",
+            b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1",
+            b"BZh91AY&SY",
+            b"\xFD7zXZ\0\0",
+            b"\x28\xB5\x2F\xFD",
+            b"7z\xBC\xAF\x27\x1C",
+            b"Rar!\x1A\x07\x01\0",
+            b"\0asm\x01\0\0\0",
+            b"wOF2\0\x01\0\0",
+            b"\x1A\x45\xDF\xA3",
+        ];
+        for m in magics {
+            assert_eq!(sniff(m, Some("a.html")), Sniff::Binary, "{m:?}");
+        }
+        for words in [
+            &b"RIFFs and licks: a guitar column"[..],
+            b"BZh is not bzip2 without its block magic",
+        ] {
+            assert_eq!(sniff(words, None), Sniff::Text, "{words:?}");
+        }
     }
 
     #[test]
