@@ -43,9 +43,17 @@ impl<T> Outcome<T> {
     }
 }
 
-/// Reads every input under `paths` on `threads` worker threads (0: one per core), runs `work`
-/// on each there, and hands the results to `sink` on the calling thread in discovery order. A
-/// `sink` error stops the run and is returned.
+/// The most worker threads a run starts, whatever is asked: reading and scanning are bound by
+/// the cores and the disk long before this, and every thread holds an input's bytes.
+pub(crate) const MAX_THREADS: usize = 256;
+
+/// Reads every input under `paths` on `threads` worker threads (0: one per core; at most
+/// [`MAX_THREADS`]), runs `work` on each there, and hands the results to `sink` on the calling
+/// thread in discovery order. A `sink` error stops the run and is returned.
+///
+/// Never panics for want of threads: a worker that cannot be started (the system's thread
+/// limit, memory for its stack) leaves the run to those that could; with none, the calling
+/// thread does the work itself, in order.
 pub(crate) fn run<T, E, W, S>(
     paths: &[PathBuf],
     max_input: u64,
@@ -58,41 +66,67 @@ where
     W: Fn(Outcome<Input>) -> T + Sync,
     S: FnMut(T) -> Result<(), E>,
 {
-    let threads = if threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        threads
-    };
+    let threads = match threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    }
+    .clamp(1, MAX_THREADS);
     // Inputs in flight hold their whole bytes: few of them. Results are small (records and
     // capped fragments), so more of them may wait while the sink writes a batch; that keeps the
     // workers busy during database commits. The walker only names inputs; workers read them
     // (reading is a good part of the cost, so one reading thread would bound the whole run).
-    let (item_tx, item_rx) =
-        crossbeam_channel::bounded::<(u64, crate::Result<Option<PathBuf>>)>(threads * 4);
+    let (item_tx, item_rx) = crossbeam_channel::bounded::<(u64, crate::Result<Option<PathBuf>>)>(
+        threads.saturating_mul(4),
+    );
     let (done_tx, done_rx) = crossbeam_channel::bounded::<(u64, T)>(1024);
     std::thread::scope(|scope| -> Result<(), E> {
-        scope.spawn(move || {
-            for (seq, entry) in discover::walk::expand(paths).enumerate() {
-                if item_tx.send((seq as u64, entry)).is_err() {
-                    break;
-                }
-            }
-        });
-        for _ in 0..threads {
-            let rx = item_rx.clone();
-            let tx = done_tx.clone();
-            let work = &work;
-            scope.spawn(move || {
-                for (seq, entry) in rx {
-                    let input = discover::read(entry, max_input);
-                    if tx.send((seq, work(input))).is_err() {
+        let walker = std::thread::Builder::new()
+            .name("embedvault-walk".into())
+            .spawn_scoped(scope, move || {
+                for (seq, entry) in discover::walk::expand(paths).enumerate() {
+                    if item_tx.send((seq as u64, entry)).is_err() {
                         break;
                     }
                 }
             });
+        if walker.is_err() {
+            // Not even one more thread: walk, read and work here, in order.
+            drop((item_rx, done_tx, done_rx));
+            for entry in discover::walk::expand(paths) {
+                sink(work(discover::read(entry, max_input)))?;
+            }
+            return Ok(());
+        }
+        let mut started = 0;
+        for i in 0..threads {
+            let rx = item_rx.clone();
+            let tx = done_tx.clone();
+            let work = &work;
+            let worker = std::thread::Builder::new()
+                .name(format!("embedvault-{i}"))
+                .spawn_scoped(scope, move || {
+                    for (seq, entry) in rx {
+                        let input = discover::read(entry, max_input);
+                        if tx.send((seq, work(input))).is_err() {
+                            break;
+                        }
+                    }
+                });
+            if worker.is_err() {
+                break;
+            }
+            started += 1;
+        }
+        drop(done_tx);
+        if started == 0 {
+            // No worker could start: this thread takes the walker's inputs in order.
+            drop(done_rx);
+            for (_, entry) in item_rx {
+                sink(work(discover::read(entry, max_input)))?;
+            }
+            return Ok(());
         }
         drop(item_rx);
-        drop(done_tx);
         // Reorder: results arrive as workers finish; hand them on in sequence.
         let mut next = 0u64;
         let mut waiting = BTreeMap::new();

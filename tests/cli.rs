@@ -465,3 +465,99 @@ fn a_page_with_stray_nul_bytes_is_read_and_real_binaries_are_skipped_by_name() {
     }
     assert!(err.contains("2 skipped"), "{err}");
 }
+
+#[test]
+fn thread_batch_size_and_limit_arguments_are_bounded_and_checked() {
+    let db = temp_dir("cli-bounds").join("b.db");
+    let db = db.to_str().expect("utf-8");
+    for args in [
+        &["scan", SEED, "--threads", "18446744073709551615"][..],
+        &["scan", SEED, "--threads", "4611686018427387904"],
+        &["scan", SEED, "--threads", "257"],
+        &["scan", SEED, "--threads=-1"],
+        &[
+            "archive",
+            SEED,
+            "--db",
+            db,
+            "--batch",
+            "18446744073709551615",
+        ],
+        &["archive", SEED, "--db", db, "--batch", "0"],
+        &["scan", SEED, "--max-input", "12XB"],
+        &["scan", SEED, "--max-input=-1"],
+        &["scan", SEED, "--max-input", "17179869184GiB"],
+    ] {
+        let out = run(args, None);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("invalid value"), "{args:?}: {err}");
+    }
+    for threads in ["0", "1", "256"] {
+        let out = run(&["scan", SEED, "--threads", threads], None);
+        assert_eq!(out.status.code(), Some(0), "{threads}");
+        assert_eq!(json_lines(&out.stdout).len(), 1);
+    }
+    // Sizes take units: k is 1000, Ki is 1024.
+    let dir = temp_dir("cli-sizes");
+    let page = dir.join("page.txt");
+    std::fs::write(&page, vec![b'a'; 1500]).expect("write");
+    let page = page.to_str().expect("utf-8");
+    for (cap, skipped) in [
+        ("1k", true),
+        ("1.5k", false),
+        ("1KiB", true),
+        ("2KiB", false),
+    ] {
+        let out = run(&["scan", page, "--max-input", cap], None);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{cap}: {err}");
+        assert_eq!(err.contains("1 skipped"), skipped, "{cap}: {err}");
+    }
+    let out = run(&["scan", page, "--max-input", "1KiB"], None);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("over the 1024-byte input cap"));
+    // --limit: never a crash, whatever the number.
+    let out = run(&["archive", SEED, "--db", db], None);
+    assert_eq!(out.status.code(), Some(0));
+    for limit in ["0", "1", "9223372036854775807", "18446744073709551615"] {
+        let out = run(&["query", "--db", db, "--limit", limit], None);
+        assert_ne!(out.status.code(), Some(101), "{limit}");
+        assert!(
+            !String::from_utf8_lossy(&out.stderr).contains("panicked"),
+            "{limit}"
+        );
+    }
+}
+
+#[test]
+fn a_run_that_cannot_start_its_threads_still_reads_everything_in_order() {
+    // An unprivileged user's process limit stops threads from starting: with 1 the walker
+    // cannot start, with 2 no worker can, with 3 one can. Needs root to switch users.
+    let bin = env!("CARGO_BIN_EXE_embedvault");
+    let as_nobody = |nproc: &str| {
+        std::process::Command::new("setpriv")
+            .args([
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                "prlimit",
+            ])
+            .arg(format!("--nproc={nproc}"))
+            .args([bin, "scan", "samples/twitter", "--threads", "8"])
+            .current_dir(root())
+            .output()
+    };
+    match as_nobody("100") {
+        Ok(out) if out.status.success() => {}
+        // No setpriv/prlimit, or not allowed to switch users: nothing to check here.
+        _ => return,
+    }
+    let expected = run(&["scan", "samples/twitter", "--threads", "1"], None).stdout;
+    assert!(!expected.is_empty());
+    for nproc in ["1", "2", "3"] {
+        let out = as_nobody(nproc).expect("runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "nproc {nproc}: {err}");
+        assert!(out.stdout == expected, "nproc {nproc}: {err}");
+    }
+}

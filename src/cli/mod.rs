@@ -92,14 +92,18 @@ struct ArchiveArgs {
     paths: Vec<PathBuf>,
     #[command(flatten)]
     db: DbArg,
-    /// Skip inputs larger than this many bytes (after decompression), with a note.
-    #[arg(long, value_name = "BYTES", default_value_t = embedvault::DEFAULT_MAX_INPUT)]
+    /// Skip inputs larger than this (after decompression), with a note. A number of bytes, or
+    /// with a unit: k, M, G, T are powers of 1000 (500k = 500000), Ki, Mi, Gi, Ti powers of
+    /// 1024 (128Mi = 134217728); a trailing B is allowed (128MiB, 2GB), as is a fraction
+    /// (1.5G).
+    #[arg(long, value_name = "SIZE", default_value = "128MiB", value_parser = parse_size)]
     max_input: u64,
-    /// Inputs per transaction.
-    #[arg(long, value_name = "N", default_value_t = 256)]
+    /// Inputs per transaction (1 to 65536).
+    #[arg(long, value_name = "N", default_value_t = 256, value_parser = bounded(1, 65_536))]
     batch: usize,
-    /// Threads reading and scanning inputs (0: one per core). Results do not depend on it.
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    /// Threads reading and scanning inputs: 1 to 256, or 0 for one per core. Results do not
+    /// depend on it.
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = bounded(0, MAX_THREADS))]
     threads: usize,
 }
 
@@ -125,6 +129,75 @@ enum QueryFormat {
     Json,
     /// CSV with a header (every field quoted, so IDs stay text).
     Csv,
+}
+
+/// The most `--threads` accepts: reading and scanning are bound by the cores and the disk long
+/// before this (the library starts no more either).
+const MAX_THREADS: u64 = 256;
+
+/// A parser for a count between `min` and `max`, both included.
+fn bounded(min: u64, max: u64) -> clap::builder::RangedU64ValueParser<usize> {
+    clap::builder::RangedU64ValueParser::<usize>::new().range(min..=max)
+}
+
+/// A size in bytes: a number, optionally with a fraction, and a unit. `k`, `M`, `G`, `T` (any
+/// case) are powers of 1000, as in the SI; `Ki`, `Mi`, `Gi`, `Ti` are powers of 1024, as in IEC
+/// 80000-13; either may end in `B`, and a bare `B` is bytes. A fraction is rounded down to whole
+/// bytes. Values beyond 2⁶⁴−1 bytes are refused.
+fn parse_size(s: &str) -> Result<u64, String> {
+    let bad = |why: &str| format!("{s:?} is not a size: {why} (e.g. 5000000, 500k, 128MiB, 2G)");
+    let t = s.trim();
+    let digits_end = t
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(t.len());
+    let (number, unit) = t.split_at(digits_end);
+    let (whole, frac) = number.split_once('.').unwrap_or((number, ""));
+    if whole.is_empty() && frac.is_empty() {
+        return Err(bad("no number"));
+    }
+    if frac.contains('.') {
+        return Err(bad("two decimal points"));
+    }
+    let unit = unit.trim_start();
+    let unit = if unit.eq_ignore_ascii_case("b") {
+        ""
+    } else {
+        unit.strip_suffix(['B', 'b']).unwrap_or(unit)
+    };
+    let multiplier: u64 = match unit.to_ascii_lowercase().as_str() {
+        "" => 1,
+        "k" => 1000,
+        "m" => 1000u64.pow(2),
+        "g" => 1000u64.pow(3),
+        "t" => 1000u64.pow(4),
+        "ki" => 1 << 10,
+        "mi" => 1 << 20,
+        "gi" => 1 << 30,
+        "ti" => 1 << 40,
+        _ => {
+            return Err(bad(
+                "unknown unit (k M G T or Ki Mi Gi Ti, optionally with B)",
+            ));
+        }
+    };
+    let too_large = || bad("larger than 2^64-1 bytes");
+    let whole: u64 = match whole {
+        "" => 0,
+        w => w.parse().map_err(|_| too_large())?,
+    };
+    let bytes = whole.checked_mul(multiplier).ok_or_else(too_large)?;
+    // The fraction in exact integer arithmetic, rounded down (digits past the 18th dropped).
+    let frac = frac.get(..18).unwrap_or(frac);
+    let part = match frac {
+        "" => 0,
+        f => {
+            let n = u128::from(f.parse::<u64>().map_err(|_| bad("bad fraction"))?);
+            let exact = n * u128::from(multiplier) / 10u128.pow(f.len() as u32);
+            u64::try_from(exact).map_err(|_| too_large())?
+        }
+    };
+    let bytes = bytes.checked_add(part).ok_or_else(too_large)?;
+    Ok(bytes)
 }
 
 fn parse_day(s: &str) -> Result<String, String> {
@@ -224,11 +297,15 @@ struct ScanArgs {
     /// Output format [default: table on a terminal, jsonl otherwise].
     #[arg(long, value_enum)]
     format: Option<Format>,
-    /// Skip inputs larger than this many bytes (after decompression), with a note.
-    #[arg(long, value_name = "BYTES", default_value_t = embedvault::DEFAULT_MAX_INPUT)]
+    /// Skip inputs larger than this (after decompression), with a note. A number of bytes, or
+    /// with a unit: k, M, G, T are powers of 1000 (500k = 500000), Ki, Mi, Gi, Ti powers of
+    /// 1024 (128Mi = 134217728); a trailing B is allowed (128MiB, 2GB), as is a fraction
+    /// (1.5G).
+    #[arg(long, value_name = "SIZE", default_value = "128MiB", value_parser = parse_size)]
     max_input: u64,
-    /// Threads reading and scanning inputs (0: one per core). Output order does not depend on it.
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    /// Threads reading and scanning inputs: 1 to 256, or 0 for one per core. Output order
+    /// does not depend on it.
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = bounded(0, MAX_THREADS))]
     threads: usize,
     /// Instead of records, say for every place in each file where a platform's marker was
     /// seen what became of it: the post it is part of, or why it is not one (to report a
@@ -281,4 +358,59 @@ fn pick_format<F>(given: Option<F>, terminal: F, piped: F) -> F {
 /// Opens the archive read-only.
 fn open_read_only(db: &std::path::Path) -> anyhow::Result<embedvault::Archive> {
     Ok(embedvault::Archive::open_read_only(db)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_with_units() {
+        for (given, bytes) in [
+            ("0", 0),
+            ("5000", 5000),
+            ("5000B", 5000),
+            ("500k", 500_000),
+            ("500K", 500_000),
+            ("500kB", 500_000),
+            ("1M", 1_000_000),
+            ("2G", 2_000_000_000),
+            ("2 GB", 2_000_000_000),
+            ("1T", 1_000_000_000_000),
+            ("1Ki", 1024),
+            ("2KiB", 2048),
+            ("128MiB", 134_217_728),
+            ("128mib", 134_217_728),
+            ("1GiB", 1 << 30),
+            ("1.5KiB", 1536),
+            ("1.5G", 1_500_000_000),
+            (".5M", 500_000),
+            ("1.2345B", 1),
+        ] {
+            assert_eq!(parse_size(given), Ok(bytes), "{given}");
+        }
+        assert_eq!(parse_size("128MiB"), Ok(embedvault::DEFAULT_MAX_INPUT));
+        assert_eq!(parse_size("18446744073709551615"), Ok(u64::MAX));
+        for bad in [
+            "",
+            "B",
+            "-1",
+            "+5",
+            "1..5",
+            "1.2.3",
+            "12XB",
+            "1e6",
+            "bb",
+            "5 bytes",
+            "1MiBB",
+            "18446744073709551616",
+            "17179869184Gi",
+            "20000000T",
+            "1\u{1b}[2J",
+        ] {
+            let err = parse_size(bad).expect_err(bad);
+            assert!(err.contains("is not a size"), "{bad}: {err}");
+            assert!(!err.contains('\u{1b}'), "{err}");
+        }
+    }
 }
