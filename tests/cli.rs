@@ -561,3 +561,101 @@ fn a_run_that_cannot_start_its_threads_still_reads_everything_in_order() {
         assert!(out.stdout == expected, "nproc {nproc}: {err}");
     }
 }
+
+/// The control characters in `out` other than newline and tab: what could act on a terminal.
+fn controls(out: &[u8]) -> Vec<char> {
+    String::from_utf8_lossy(out)
+        .chars()
+        .filter(|&c| c.is_control() && c != '\n' && c != '\t')
+        .collect()
+}
+
+#[test]
+fn control_characters_from_pages_and_file_names_never_reach_the_terminal() {
+    let dir = temp_dir("cli-controls");
+    let page = std::fs::read_to_string(root().join("samples/twitter/blockquote-modern.html"))
+        .expect("page");
+    // Raw ESC sequences (colour, OSC 0 title, OSC 8 link, OSC 52 clipboard), the same written as
+    // `&#27;`, a bare carriage return, a C1 CSI (U+009B) and a bell, in the text and the name.
+    let text = "All \u{1b}[31meleven\u{1b}]0;pwned\u{7} &#27;[2J gauges \
+                \u{1b}]8;;http://evil.example\u{1b}\\link\u{1b}]8;;\u{1b}\\ \
+                \u{1b}]52;c;ZXZpbA==\u{7} are\rlive \u{9b}2J";
+    let name = "Tide\u{1b}]0;x\u{7}water&#27;[1m Sur\rvey \u{9b}31m";
+    let evil = page
+        .replace("All eleven gauges are live", text)
+        .replace("Tidewater Survey", name);
+    assert_ne!(evil, page);
+    // A page and a broken gzip whose file names hold an escape sequence and a newline.
+    let page_path = dir.join("a-page\u{1b}]0;title\u{7}\u{9b}.html");
+    std::fs::write(&page_path, &evil).expect("write");
+    std::fs::write(
+        dir.join("b-broken\u{1b}[2J\nembedvault: error: forged.html.gz"),
+        b"\x1f\x8b\x08\0\0\0\0\0\0\x03garbage",
+    )
+    .expect("write");
+    std::fs::write(dir.join("c-photo\u{1b}[5m.png"), b"\x89PNG\r\n\x1a\n\0\0").expect("write");
+    let (dir_s, page_s) = (
+        dir.to_str().expect("utf-8"),
+        page_path.to_str().expect("utf-8"),
+    );
+    let db = dir.join("db\u{1b}]0;x\u{7}.sqlite");
+    let db = db.to_str().expect("utf-8");
+    let check = |what: &str, out: &std::process::Output| {
+        assert_eq!(controls(&out.stdout), Vec::<char>::new(), "{what} stdout");
+        assert_eq!(controls(&out.stderr), Vec::<char>::new(), "{what} stderr");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.lines().all(|l| l.starts_with("embedvault: ")),
+            "{what}: a line not written by embedvault: {err}"
+        );
+        assert!(
+            !err.lines()
+                .any(|l| l.starts_with("embedvault: error: forged")),
+            "{what}: a file name forged a message: {err}"
+        );
+    };
+    // The page is read and its post found, fields as they are in the JSON.
+    let out = run(&["scan", page_s, "--format", "jsonl"], None);
+    let recs = json_lines(&out.stdout);
+    assert_eq!(recs.len(), 1);
+    assert!(
+        recs[0]["text"]
+            .as_str()
+            .is_some_and(|t| t.contains('\u{1b}'))
+    );
+    assert!(
+        recs[0]["display_name"]
+            .as_str()
+            .is_some_and(|t| t.contains('\u{9b}'))
+    );
+    let post_id = recs[0]["post_id"].as_str().expect("an ID").to_string();
+
+    let out = run(&["scan", dir_s, "--format", "table"], None);
+    assert_eq!(out.status.code(), Some(1));
+    check("scan table", &out);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("@tidewater_srv"));
+    let out = run(&["scan", "--explain", page_s], None);
+    check("explain", &out);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("embed: twitter"));
+    let out = run(&["archive", dir_s, "--db", db], None);
+    assert_eq!(out.status.code(), Some(1));
+    check("archive", &out);
+    let out = run(&["query", "--db", db, "--format", "table"], None);
+    assert_eq!(out.status.code(), Some(0));
+    check("query table", &out);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("@tidewater_srv"));
+    let out = run(&["show", &post_id, "--db", db, "--format", "text"], None);
+    assert_eq!(out.status.code(), Some(0));
+    check("show", &out);
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        shown.contains("display_name") && shown.contains("fragment"),
+        "{shown}"
+    );
+    let out = run(&["show", "no\u{1b}[2Jsuch", "--db", db], None);
+    assert_eq!(out.status.code(), Some(1));
+    check("show missing", &out);
+    let out = run(&["stats", "--db", db], None);
+    assert_eq!(out.status.code(), Some(0));
+    check("stats", &out);
+}

@@ -1,7 +1,7 @@
 //! The one place that writes to standard error: messages about inputs (skipped, failed),
-//! summaries, and the error that ends a command, each with the `embedvault:` prefix. Text taken
-//! from inputs (paths, names) is cleaned of control characters first, so a hostile file name
-//! cannot act on the terminal.
+//! summaries, and the error that ends a command, each with the `embedvault:` prefix and on one
+//! line. Every message is cleaned of control characters (C0 including newlines and tabs, DEL,
+//! C1) first, so a hostile file name or page text cannot act on the terminal or forge a line.
 
 use std::fmt::Display;
 
@@ -10,12 +10,15 @@ const PREFIX: &str = "embedvault";
 
 /// A message about the run (a skip, a summary, a note).
 pub(super) fn note(msg: impl Display) {
-    eprintln!("{PREFIX}: {}", super::table::clean(&msg.to_string()));
+    eprintln!("{PREFIX}: {}", super::table::clean_line(&msg.to_string()));
 }
 
 /// An error about one input, or the error that ends a command.
 pub(super) fn error(msg: impl Display) {
-    eprintln!("{PREFIX}: error: {}", super::table::clean(&msg.to_string()));
+    eprintln!(
+        "{PREFIX}: error: {}",
+        super::table::clean_line(&msg.to_string())
+    );
 }
 
 /// Whether an error is the reader of our output going away (`| head`): not an error to report.

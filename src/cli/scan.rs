@@ -115,10 +115,10 @@ fn explain(paths: &[std::path::PathBuf], format: Option<Format>) -> anyhow::Resu
                 writeln!(
                     out,
                     "{}:{}  {:?}  {}",
-                    super::table::clean(&shown),
+                    super::table::clean_line(&shown),
                     e.line,
                     e.marker,
-                    super::table::clean(&e.outcome)
+                    super::table::clean_line(&e.outcome)
                 )?;
             }
         }

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use embedvault::StoredPost;
 use serde_json::Value;
 
-use super::table::clean;
+use super::table::{clean, clean_line};
 use super::{Exit, ShowArgs, ShowFormat, messages};
 
 pub(super) fn run(a: ShowArgs) -> anyhow::Result<Exit> {
@@ -70,10 +70,11 @@ fn text<W: Write>(w: &mut W, s: &StoredPost) -> io::Result<()> {
         "post #{}  {} {} ({})",
         s.archive_id, p.platform, p.kind, p.form
     )?;
+    // One line per field: a newline in a name or a date must not start a line of its own.
     if let Value::Object(fields) = serde_json::to_value(p)? {
         for (k, v) in &fields {
             if !SHOWN_APART.contains(&k.as_str()) {
-                writeln!(w, "  {k:<13} {}", clean(&value(k, v)))?;
+                writeln!(w, "  {k:<13} {}", clean_line(&value(k, v)))?;
             }
         }
     }
@@ -84,11 +85,11 @@ fn text<W: Write>(w: &mut W, s: &StoredPost) -> io::Result<()> {
     writeln!(w, "  sightings: {}", s.sightings.len())?;
     for (i, s) in s.sightings.iter().enumerate() {
         let place = s.path.as_deref().or(s.url.as_deref()).unwrap_or("<stdin>");
-        writeln!(
-            w,
+        // Everything read from the database is cleaned: the file may not be one we wrote.
+        let line = format!(
             "  [{}] {} bytes {}..{} line {} ({} {}, {}; {} {}; run {}, {})",
             i + 1,
-            clean(place),
+            clean_line(place),
             s.start,
             s.end,
             s.line,
@@ -99,13 +100,18 @@ fn text<W: Write>(w: &mut W, s: &StoredPost) -> io::Result<()> {
             s.charset_rule,
             s.run,
             s.archived_at
-        )?;
-        writeln!(w, "      sha256 {}", s.sha256)?;
+        );
+        writeln!(w, "{}", clean_line(&line))?;
+        writeln!(w, "      sha256 {}", clean_line(&s.sha256))?;
         if let Some(u) = &s.url {
-            writeln!(w, "      article {}", clean(u))?;
+            writeln!(w, "      article {}", clean_line(u))?;
         }
         if s.conflicts.as_object().is_some_and(|m| !m.is_empty()) {
-            writeln!(w, "      differs here: {}", clean(&s.conflicts.to_string()))?;
+            writeln!(
+                w,
+                "      differs here: {}",
+                clean_line(&s.conflicts.to_string())
+            )?;
         }
         if let Some(f) = &s.fragment {
             let cut = if s.fragment_truncated == Some(true) {

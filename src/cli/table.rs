@@ -135,6 +135,18 @@ pub(super) fn clean(s: &str) -> String {
         .collect()
 }
 
+/// `s` for one line: every control character shown as U+FFFD, newlines and tabs included, so
+/// that a name or a field cannot act on the terminal nor start a line of its own (a file named
+/// `a\nembedvault: error: …` must not forge a message).
+pub(super) fn clean_line(s: &str) -> String {
+    if !s.chars().any(char::is_control) {
+        return s.to_string();
+    }
+    s.chars()
+        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+        .collect()
+}
+
 /// The terminal's width when standard output is one.
 pub(super) fn terminal_width() -> Option<usize> {
     let term = console::Term::stdout();
@@ -180,5 +192,35 @@ mod tests {
         t.row(vec!["a\u{1b}]52;c;ZXZpbA==\u{7}b\rc\u{9b}2J".into()]);
         let out = render(&t, None);
         assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out:?}");
+        // C0, DEL and the whole of C1 (U+0080–U+009F: CSI, OSC, ST…) are replaced.
+        let all: String = (0u32..0x20)
+            .chain(0x7F..0xA0)
+            .filter_map(char::from_u32)
+            .collect();
+        let cleaned = clean(&all);
+        assert_eq!(
+            cleaned.chars().filter(|&c| c == '\u{fffd}').count(),
+            all.chars().count() - 2
+        );
+        assert!(cleaned.contains('\n') && cleaned.contains('\t'));
+        assert!(clean_line(&all).chars().all(|c| c == '\u{fffd}'));
+    }
+
+    #[test]
+    fn cutting_a_cell_never_leaves_half_an_escape_sequence() {
+        // Cells are cleaned when added and cut when drawn: an ESC is gone before any cut, so
+        // whatever is cut away, no sequence can start. The cut falls inside an OSC here.
+        for at in 0..70 {
+            let cell = format!(
+                "{}\u{1b}]8;;http://evil.example\u{7}link\u{9b}2J",
+                "x".repeat(at)
+            );
+            let mut t = Table::new(&["TEXT", "N"], 0, 60);
+            t.row(vec![cell, "1".into()]);
+            for width in [None, Some(20), Some(61)] {
+                let out = render(&t, width);
+                assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out:?}");
+            }
+        }
     }
 }
