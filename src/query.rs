@@ -136,7 +136,15 @@ fn sql_err(store: &Store, e: rusqlite::Error) -> Error {
     }
 }
 
+/// A limit as SQLite takes it: its integers are 64-bit and signed, so a `usize` above
+/// `i64::MAX` (more rows than any database can hold) means "no limit" and is clamped, never
+/// written into the SQL as a number SQLite would read as a float.
+fn sql_limit(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
 /// Posts matching `f`, newest first (by the ID's time, else the shown date), with sightings.
+/// Any `limit` is taken: one above what SQLite counts to is no limit.
 pub(crate) fn query(store: &Store, f: &Filter) -> Result<Vec<StoredPost>> {
     let mut sql = format!("SELECT {} FROM posts p WHERE 1 = 1", post_columns());
     let mut args: Vec<SqlValue> = Vec::new();
@@ -184,7 +192,8 @@ pub(crate) fn query(store: &Store, f: &Filter) -> Result<Vec<StoredPost>> {
     }
     sql.push_str(" ORDER BY coalesce(p.created_at, p.date) DESC NULLS LAST, p.id DESC");
     if let Some(n) = f.limit {
-        sql.push_str(&format!(" LIMIT {n}"));
+        args.push(SqlValue::Integer(sql_limit(n)));
+        sql.push_str(&format!(" LIMIT ?{}", args.len()));
     }
     fetch(store, &sql, &args, false)
 }

@@ -659,3 +659,83 @@ fn control_characters_from_pages_and_file_names_never_reach_the_terminal() {
     assert_eq!(out.status.code(), Some(0));
     check("stats", &out);
 }
+
+#[test]
+fn csv_cells_that_a_spreadsheet_would_run_are_neutralised_unless_raw() {
+    let dir = temp_dir("cli-csv-formula");
+    let page = std::fs::read_to_string(root().join("samples/twitter/blockquote-modern.html"))
+        .expect("page");
+    // A display name and a text that are formulas, and a YouTube ID that starts with `-`.
+    let evil = page
+        .replace(
+            "Tidewater Survey 🌊",
+            "=HYPERLINK(&quot;http://evil.example&quot;,&quot;x&quot;)",
+        )
+        .replace("All eleven gauges are live", "+1+cmd|' /C calc'!A0 gauges")
+        .replace(
+            "</article>",
+            "<iframe width=\"560\" height=\"315\" src=\"https://www.youtube.com/embed/-dQw4w9WgXc\" \
+             frameborder=\"0\" allowfullscreen></iframe>\n</article>",
+        );
+    std::fs::write(dir.join("page.html"), evil).expect("write");
+    let db = dir.join("f.db");
+    let db = db.to_str().expect("utf-8");
+    let out = run(&["archive", dir.to_str().expect("utf-8"), "--db", db], None);
+    assert_eq!(out.status.code(), Some(0));
+    let rows = |raw: bool| {
+        let mut args = vec!["query", "--db", db, "--format", "csv"];
+        if raw {
+            args.push("--csv-raw");
+        }
+        let out = run(&args, None);
+        assert_eq!(out.status.code(), Some(0));
+        let mut r = csv::Reader::from_reader(&out.stdout[..]);
+        let header = r.headers().expect("header").clone();
+        r.records()
+            .map(|rec| {
+                let rec = rec.expect("a row");
+                header
+                    .iter()
+                    .zip(rec.iter())
+                    .map(|(h, v)| (h.to_string(), v.to_string()))
+                    .collect::<std::collections::BTreeMap<_, _>>()
+            })
+            .collect::<Vec<_>>()
+    };
+    let safe = rows(false);
+    let tweet = safe
+        .iter()
+        .find(|r| r["platform"] == "twitter")
+        .expect("the tweet");
+    assert_eq!(
+        tweet["display_name"],
+        "'=HYPERLINK(\"http://evil.example\",\"x\")"
+    );
+    assert!(tweet["text"].starts_with("'+1+cmd|"), "{}", tweet["text"]);
+    assert_eq!(tweet["post_id"], "1536750592617394181");
+    let video = safe
+        .iter()
+        .find(|r| r["platform"] == "youtube")
+        .expect("the video");
+    assert_eq!(video["post_id"], "-dQw4w9WgXc");
+    assert!(video["url"].starts_with("https://"));
+    // No cell of the safe output starts like a formula, but a post ID.
+    for r in &safe {
+        for (k, v) in r {
+            assert!(
+                k == "post_id" || !v.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "{k}: {v}"
+            );
+        }
+    }
+    let raw = rows(true);
+    let tweet = raw
+        .iter()
+        .find(|r| r["platform"] == "twitter")
+        .expect("the tweet");
+    assert_eq!(
+        tweet["display_name"],
+        "=HYPERLINK(\"http://evil.example\",\"x\")"
+    );
+    assert!(tweet["text"].starts_with("+1+cmd|"));
+}

@@ -127,7 +127,8 @@ enum QueryFormat {
     Jsonl,
     /// One JSON array.
     Json,
-    /// CSV with a header (every field quoted, so IDs stay text).
+    /// CSV with a header (every field quoted, so IDs stay text; cells a spreadsheet would run
+    /// as a formula start with `'`, see --csv-raw).
     Csv,
 }
 
@@ -237,6 +238,16 @@ struct QueryArgs {
     /// Output format [default: table on a terminal, jsonl otherwise].
     #[arg(long, value_enum)]
     format: Option<QueryFormat>,
+    /// With --format csv, write every cell exactly as stored. By default a cell that starts
+    /// with = + - @, a tab or a carriage return (or the fullwidth ＝ ＋ － ＠), which a
+    /// spreadsheet would run as a formula (a display name `=HYPERLINK(…)`), is written with a
+    /// single quote `'` in front, as OWASP recommends against CSV injection. This applies to
+    /// every column that can hold text from a page or a path (text, display_name, handle,
+    /// date_text, lang, url, links, media, notes, path, source_url…), not to a post_id made
+    /// only of ID characters (letters, digits, _ - . : /), so a YouTube or Instagram ID that
+    /// starts with - stays exact.
+    #[arg(long)]
+    csv_raw: bool,
 }
 
 /// Output formats for `show`.

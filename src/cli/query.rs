@@ -26,7 +26,9 @@ pub(super) fn run(a: QueryArgs) -> anyhow::Result<Exit> {
     };
     let posts = archive.query(&filter)?;
     let shape = match super::pick_format(a.format, QueryFormat::Table, QueryFormat::Jsonl) {
-        QueryFormat::Csv => return write_csv(io::stdout().lock(), &posts).map(|_| Exit::Ok),
+        QueryFormat::Csv => {
+            return write_csv(io::stdout().lock(), &posts, !a.csv_raw).map(|_| Exit::Ok);
+        }
         QueryFormat::Jsonl => Shape::Jsonl,
         QueryFormat::Json => Shape::Json,
         QueryFormat::Table => Shape::Table,
@@ -110,9 +112,30 @@ fn cell(name: &str, v: Option<&Value>) -> String {
     }
 }
 
+/// What a cell a spreadsheet would run as a formula starts with (OWASP's list, and the fullwidth
+/// forms some spreadsheets read as the same).
+const FORMULA_START: &[char] = &['=', '+', '-', '@', '\t', '\r', '＝', '＋', '－', '＠'];
+
+/// A cell made safe for a spreadsheet: one that starts like a formula gets a `'` in front (the
+/// spreadsheet then shows it as text, without the quote). A post ID made of ID characters only
+/// is left as it is: YouTube and Instagram IDs may start with `-`, and without brackets or
+/// operators it cannot call anything.
+fn neutralise(column: &str, cell: String) -> String {
+    if !cell.starts_with(FORMULA_START) {
+        return cell;
+    }
+    let id_like = cell
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':' | '/'));
+    if column == "post_id" && id_like {
+        return cell;
+    }
+    format!("'{cell}")
+}
+
 /// CSV: one row per post. Every field is quoted so that spreadsheet tools keep 19-digit IDs as
-/// text.
-fn write_csv<W: Write>(out: W, posts: &[StoredPost]) -> anyhow::Result<()> {
+/// text; with `safe`, cells that would run as formulas are neutralised (see [`neutralise`]).
+fn write_csv<W: Write>(out: W, posts: &[StoredPost], safe: bool) -> anyhow::Result<()> {
     let mut w = csv::WriterBuilder::new()
         .quote_style(csv::QuoteStyle::Always)
         .from_writer(out);
@@ -126,8 +149,50 @@ fn write_csv<W: Write>(out: W, posts: &[StoredPost]) -> anyhow::Result<()> {
     }
     w.write_record(&columns)?;
     for m in &rows {
-        w.write_record(columns.iter().map(|c| cell(c, m.get(c))))?;
+        w.write_record(columns.iter().map(|c| {
+            let v = cell(c, m.get(c));
+            if safe { neutralise(c, v) } else { v }
+        }))?;
     }
     w.flush()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::neutralise;
+
+    #[test]
+    fn formulas_are_neutralised_and_ids_kept() {
+        for (column, given, written) in [
+            (
+                "display_name",
+                "=HYPERLINK(\"http://evil.example\")",
+                "'=HYPERLINK(\"http://evil.example\")",
+            ),
+            ("text", "+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"),
+            ("text", "-2+3", "'-2+3"),
+            (
+                "text",
+                "@SUM(1+1)*cmd|' /C calc'!A0",
+                "'@SUM(1+1)*cmd|' /C calc'!A0",
+            ),
+            ("handle", "\t=1", "'\t=1"),
+            ("notes", "\r=1", "'\r=1"),
+            ("text", "＝1+1", "'＝1+1"),
+            ("text", "plain = text", "plain = text"),
+            ("text", "", ""),
+            ("post_id", "-dQw4w9WgXc", "-dQw4w9WgXc"),
+            ("post_id", "wall-1_45616", "wall-1_45616"),
+            ("post_id", "-1+cmd|x", "'-1+cmd|x"),
+            ("post_id", "=1", "'=1"),
+            ("path", "-page.html", "'-page.html"),
+        ] {
+            assert_eq!(
+                neutralise(column, given.to_string()),
+                written,
+                "{column} {given:?}"
+            );
+        }
+    }
 }
