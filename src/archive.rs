@@ -70,15 +70,33 @@ pub struct Progress {
 }
 
 impl Archive {
+    /// The `PRAGMA application_id` every archive carries in its file header: the ASCII bytes
+    /// `EmVt` (0x456D5674). A file with another id, or with none and other tables, is not an
+    /// archive and is never written to.
+    pub const APPLICATION_ID: i32 = crate::store::migrate::APPLICATION_ID;
+
     /// Opens (creating if needed) the archive at `path` for writing, and migrates its schema.
+    ///
+    /// Any number of processes may open and write one archive at once: creating and migrating
+    /// the schema, and every write transaction, take SQLite's write lock up front and wait for
+    /// it (up to a minute), so they take turns instead of failing. A missing or zero-byte file
+    /// becomes a new archive. A directory ([`Error::IsDirectory`](crate::Error::IsDirectory)),
+    /// another application's database or a file that is not SQLite
+    /// ([`Error::Foreign`](crate::Error::Foreign)), and an archive written by a newer
+    /// embedvault ([`Error::Migration`](crate::Error::Migration)) are refused before anything
+    /// is written: the file is left byte for byte as it was. An archive made before the
+    /// application id existed is recognised by its tables and gets the id.
     pub fn open(path: &Path) -> Result<Archive> {
         Ok(Archive {
             store: Store::open(path)?,
         })
     }
 
-    /// Opens an existing archive read-only. Never creates a file; a missing file, a file
-    /// without the schema, or a newer schema are errors.
+    /// Opens an existing archive read-only. Never creates or changes a file, and leaves no
+    /// `-wal` or `-shm` file behind, so archives in folders the user cannot write (a read-only
+    /// mount, a colleague's archive) can be read; while a writer has the archive open, reading
+    /// goes on beside it. A missing file, a directory, a file without the schema, another
+    /// application's database or a newer schema are errors.
     pub fn open_read_only(path: &Path) -> Result<Archive> {
         Ok(Archive {
             store: Store::open_read_only(path)?,

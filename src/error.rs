@@ -73,6 +73,22 @@ pub enum Error {
         /// The file.
         path: PathBuf,
     },
+    /// The file is another application's database (or not a SQLite database at all). It is
+    /// refused before anything is written to it: its bytes, journal mode and neighbouring files
+    /// are left as they were.
+    #[error("{path} is not an embedvault archive ({found}); it was left untouched")]
+    Foreign {
+        /// The file.
+        path: PathBuf,
+        /// What gave it away (its application id, its tables, its header).
+        found: String,
+    },
+    /// The database path names a directory.
+    #[error("database {path} is a directory, not an archive file")]
+    IsDirectory {
+        /// The directory.
+        path: PathBuf,
+    },
     /// A full-text search expression that SQLite's FTS5 cannot parse.
     #[error("bad --search expression {query:?}: {message}")]
     Search {

@@ -201,7 +201,16 @@ pub(crate) fn query(store: &Store, f: &Filter) -> Result<Vec<StoredPost>> {
 /// Runs a post query and attaches each post's sightings (with fragments and records when
 /// `full`).
 fn fetch(store: &Store, sql: &str, args: &[SqlValue], full: bool) -> Result<Vec<StoredPost>> {
-    let conn = store.conn();
+    store.read(|conn| fetch_on(store, conn, sql, args, full))
+}
+
+fn fetch_on(
+    store: &Store,
+    conn: &Connection,
+    sql: &str,
+    args: &[SqlValue],
+    full: bool,
+) -> Result<Vec<StoredPost>> {
     let e = |err| sql_err(store, err);
     let mut posts = {
         let mut stmt = conn.prepare(sql).map_err(e)?;
@@ -218,9 +227,8 @@ fn fetch(store: &Store, sql: &str, args: &[SqlValue], full: bool) -> Result<Vec<
 
 /// Runs the search expression alone so that an FTS5 syntax error becomes a clear message.
 fn check_search(store: &Store, q: &str) -> Result<()> {
-    store
-        .conn()
-        .query_row(
+    store.read(|conn| {
+        conn.query_row(
             "SELECT count(*) FROM posts_fts WHERE posts_fts MATCH ?1",
             [q],
             |r| r.get::<_, i64>(0),
@@ -230,6 +238,7 @@ fn check_search(store: &Store, q: &str) -> Result<()> {
             query: q.to_string(),
             message: e.to_string(),
         })
+    })
 }
 
 fn attach_sightings(conn: &Connection, p: &mut StoredPost, full: bool) -> rusqlite::Result<()> {
@@ -370,7 +379,10 @@ pub struct Stats {
 
 /// Statistics over the whole archive.
 pub(crate) fn stats(store: &Store) -> Result<Stats> {
-    let conn = store.conn();
+    store.read(|conn| stats_on(store, conn))
+}
+
+fn stats_on(store: &Store, conn: &Connection) -> Result<Stats> {
     let e = |err| sql_err(store, err);
     let one = |sql: &str| -> Result<i64> { conn.query_row(sql, [], |r| r.get(0)).map_err(e) };
     let counts = |sql: &str| -> Result<Vec<Count>> {

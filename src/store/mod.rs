@@ -8,10 +8,13 @@
 //! archiving the same inputs again adds only a run row. Each batch of whole inputs is one
 //! transaction: a crash never leaves half an input stored, and a rerun completes the job.
 
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
+use rusqlite::{
+    Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior, params,
+};
 use serde_json::Value;
 
 use crate::error::{Error, Result};
@@ -32,8 +35,11 @@ pub(crate) const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// An open archive.
 pub(crate) struct Store {
-    conn: Connection,
+    /// In a cell so that a read-only store can reopen it when the file changed under a read.
+    conn: RefCell<Connection>,
     path: PathBuf,
+    /// For a read-only store opened `immutable`: the file's fingerprint when it was opened.
+    snapshot: RefCell<Option<Fingerprint>>,
 }
 
 /// The raw bytes of one post's span, capped at [`FRAGMENT_CAP`].
@@ -102,8 +108,30 @@ fn now() -> String {
 
 impl Store {
     /// Opens (creating if needed) the archive at `path` for writing, and migrates it.
+    ///
+    /// The file is looked at read-only first: a directory, another application's database,
+    /// a file that is not SQLite at all, or an archive from a newer embedvault is refused with
+    /// its bytes, journal mode and neighbouring files exactly as they were. A missing or
+    /// zero-byte file becomes a new archive.
     pub fn open(path: &Path) -> Result<Store> {
-        let conn = Connection::open(path).map_err(|e| sql_err(path, e))?;
+        match examine(path)? {
+            Examined::Missing | Examined::Empty => {}
+            Examined::Db(reader) => {
+                refuse_unless_archive(path, &reader.found)?;
+                // The look was read-only; the writer opens its own connection.
+                drop(reader);
+            }
+        }
+        // As a URI, so that SQLite opens exactly the file looked at (a name that begins with
+        // `file:` or holds `?` is a plain name here).
+        let conn = Connection::open_with_flags(
+            sqlite_uri(path, "mode=rwc"),
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_URI
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| sql_err(path, e))?;
         Store::setup(conn, path)
     }
 
@@ -118,9 +146,20 @@ impl Store {
         let e = |err| sql_err(path, err);
         conn.busy_timeout(BUSY_TIMEOUT).map_err(e)?;
         // WAL lets readers go on while an archive run writes; the mode is kept in the file.
-        let _: String = conn
-            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-            .map_err(e)?;
+        // Only a file found to be an archive or blank gets here (see `open`). On a new file this
+        // writes the header, so the schema itself is then written through the WAL: a crash
+        // while creating it leaves a blank database, never a half-made one.
+        // SQLite answers with the mode it is in; should another process hold the file at that
+        // moment, ask again (an in-memory database answers `memory`).
+        for attempt in 0..5 {
+            let mode: String = conn
+                .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+                .map_err(e)?;
+            if mode.eq_ignore_ascii_case("wal") || mode.eq_ignore_ascii_case("memory") {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10 << attempt));
+        }
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(e)?;
         conn.pragma_update(None, "foreign_keys", true).map_err(e)?;
@@ -132,51 +171,102 @@ impl Store {
                     supported: migrate::CURRENT,
                 });
             }
+            migrate::Outcome::Foreign(found) => {
+                return Err(Error::Foreign {
+                    path: path.to_path_buf(),
+                    found,
+                });
+            }
             migrate::Outcome::Current | migrate::Outcome::Upgraded(..) => {}
         }
         Ok(Store {
-            conn,
+            conn: RefCell::new(conn),
             path: path.to_path_buf(),
+            snapshot: RefCell::new(None),
         })
     }
 
-    /// Opens an existing archive read-only. Never creates a file; a missing file, a file
-    /// without the schema, or a newer schema are errors.
+    /// Opens an existing archive read-only. Never creates or changes a file, nor leaves a
+    /// `-wal` or `-shm` file behind; a missing file, a directory, a file without the schema,
+    /// another application's database or a newer schema are errors.
+    ///
+    /// When no WAL file is beside the archive (no writer has it open, and none crashed with
+    /// its last transactions in the WAL), the file alone is the whole archive and is read as
+    /// `immutable`: no locks and no shared-memory file, so archives in read-only folders and
+    /// on read-only mounts can be read. Each read then checks that the file did not change
+    /// under it (see [`Store::read`]). When a WAL file is there, the archive is read through it
+    /// as any SQLite reader does, beside the live writer.
     pub fn open_read_only(path: &Path) -> Result<Store> {
-        if !path.is_file() {
-            return Err(Error::NoDatabase {
-                path: path.to_path_buf(),
-            });
-        }
-        let e = |err| sql_err(path, err);
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(e)?;
-        conn.busy_timeout(BUSY_TIMEOUT).map_err(e)?;
-        let v = migrate::version(&conn).map_err(e)?;
-        if v > migrate::CURRENT {
-            return Err(Error::Migration {
-                path: path.to_path_buf(),
-                found: v,
-                supported: migrate::CURRENT,
-            });
-        }
-        if v == 0 {
+        let reader = match examine(path)? {
+            Examined::Missing => {
+                return Err(Error::NoDatabase {
+                    path: path.to_path_buf(),
+                });
+            }
+            Examined::Empty => {
+                return Err(Error::NotArchive {
+                    path: path.to_path_buf(),
+                });
+            }
+            Examined::Db(reader) => reader,
+        };
+        refuse_unless_archive(path, &reader.found)?;
+        if reader.found == migrate::Found::Blank {
             return Err(Error::NotArchive {
                 path: path.to_path_buf(),
             });
         }
         Ok(Store {
-            conn,
+            conn: RefCell::new(reader.conn),
             path: path.to_path_buf(),
+            snapshot: RefCell::new(reader.snapshot),
         })
     }
 
-    /// The connection, for the read side ([`crate::query`]).
-    pub(crate) fn conn(&self) -> &Connection {
-        &self.conn
+    /// The connection (for tests inside the crate; the read side goes through [`Store::read`]).
+    #[cfg(test)]
+    pub(crate) fn conn(&self) -> std::cell::Ref<'_, Connection> {
+        self.conn.borrow()
+    }
+
+    /// Runs `f`, a read of the archive, and returns what it returned.
+    ///
+    /// A store opened read-only as `immutable` (no WAL present) takes no locks, so a writer
+    /// starting meanwhile could change the file under it. The file's fingerprint (size,
+    /// modification and change times, inode, whether a `-wal` or `-journal` is beside it) is
+    /// taken before the connection was opened and compared after every read; when it differs,
+    /// the read is thrown away and done again on a fresh connection, through the WAL when a
+    /// writer now has one. A writer that starts, commits, checkpoints and closes entirely
+    /// within one read, inside one tick of the file system's clock and without changing the
+    /// file's size, would go unseen; that is the one window left.
+    pub(crate) fn read<T>(&self, mut f: impl FnMut(&Connection) -> Result<T>) -> Result<T> {
+        for _ in 0..SNAPSHOT_TRIES {
+            let snapshot = self.snapshot.borrow().clone();
+            let out = f(&self.conn.borrow());
+            let Some(before) = snapshot else {
+                return out;
+            };
+            if Fingerprint::of(&self.path).ok().as_ref() == Some(&before) {
+                return out;
+            }
+            let reader = match examine(&self.path)? {
+                Examined::Db(reader) => reader,
+                Examined::Missing => {
+                    return Err(Error::NoDatabase {
+                        path: self.path.clone(),
+                    });
+                }
+                Examined::Empty => {
+                    return Err(Error::NotArchive {
+                        path: self.path.clone(),
+                    });
+                }
+            };
+            refuse_unless_archive(&self.path, &reader.found)?;
+            *self.conn.borrow_mut() = reader.conn;
+            *self.snapshot.borrow_mut() = reader.snapshot;
+        }
+        Err(kept_changing(&self.path))
     }
 
     /// The database's path (`:memory:` for an in-memory store).
@@ -184,23 +274,39 @@ impl Store {
         &self.path
     }
 
+    /// Starts a write transaction that holds the write lock from its first statement
+    /// (`BEGIN IMMEDIATE`), waiting up to [`BUSY_TIMEOUT`] for another writer to finish.
+    /// Taking it up front means a transaction never reads first and then finds another
+    /// process has written meanwhile (which SQLite reports at once as busy, without waiting).
+    fn write_tx(&mut self) -> Result<Transaction<'_>> {
+        let path = &self.path;
+        self.conn
+            .get_mut()
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| sql_err(path, e))
+    }
+
     /// Starts a run and returns its ID.
     pub fn begin_run(&mut self, args: &[String]) -> Result<i64> {
+        let path = self.path.clone();
+        let e = |err| sql_err(&path, err);
         let args = serde_json::to_string(args).unwrap_or_else(|_| "[]".into());
-        self.conn
-            .execute(
-                "INSERT INTO runs (started_at, version, args) VALUES (?1, ?2, ?3)",
-                params![now(), VERSION, args],
-            )
-            .map_err(|e| sql_err(&self.path, e))?;
-        Ok(self.conn.last_insert_rowid())
+        let tx = self.write_tx()?;
+        tx.execute(
+            "INSERT INTO runs (started_at, version, args) VALUES (?1, ?2, ?3)",
+            params![now(), VERSION, args],
+        )
+        .map_err(e)?;
+        let id = tx.last_insert_rowid();
+        tx.commit().map_err(e)?;
+        Ok(id)
     }
 
     /// Writes a batch of whole inputs' outcomes in one transaction.
     pub fn write_batch(&mut self, run: i64, events: &[Outcome<Prepared>]) -> Result<Counts> {
         let path = self.path.clone();
         let e = |err| sql_err(&path, err);
-        let tx = self.conn.transaction().map_err(e)?;
+        let tx = self.write_tx()?;
         let mut counts = Counts::default();
         let at = now();
         for ev in events {
@@ -223,27 +329,228 @@ impl Store {
 
     /// Closes a run with its counts.
     pub fn finish_run(&mut self, run: i64, c: &Counts) -> Result<()> {
-        self.conn
-            .execute(
-                "UPDATE runs SET finished_at = ?2, inputs_seen = ?3, inputs_with_posts = ?4,
-                 posts_new = ?5, posts_known = ?6, sightings_new = ?7, sources_new = ?8,
-                 failures = ?9, skipped = ?10 WHERE id = ?1",
-                params![
-                    run,
-                    now(),
-                    c.inputs_seen as i64,
-                    c.inputs_with_posts as i64,
-                    c.posts_new as i64,
-                    c.posts_known as i64,
-                    c.sightings_new as i64,
-                    c.sources_new as i64,
-                    c.failures as i64,
-                    c.skipped as i64
-                ],
-            )
-            .map_err(|e| sql_err(&self.path, e))?;
-        Ok(())
+        let path = self.path.clone();
+        let e = |err| sql_err(&path, err);
+        let tx = self.write_tx()?;
+        tx.execute(
+            "UPDATE runs SET finished_at = ?2, inputs_seen = ?3, inputs_with_posts = ?4,
+             posts_new = ?5, posts_known = ?6, sightings_new = ?7, sources_new = ?8,
+             failures = ?9, skipped = ?10 WHERE id = ?1",
+            params![
+                run,
+                now(),
+                c.inputs_seen as i64,
+                c.inputs_with_posts as i64,
+                c.posts_new as i64,
+                c.posts_known as i64,
+                c.sightings_new as i64,
+                c.sources_new as i64,
+                c.failures as i64,
+                c.skipped as i64
+            ],
+        )
+        .map_err(e)?;
+        tx.commit().map_err(e)
     }
+}
+
+/// How many times a read is done again when the file changed under it.
+const SNAPSHOT_TRIES: usize = 5;
+
+/// What a database path holds, looked at without writing anything.
+enum Examined {
+    /// Nothing there (or nothing that can be looked at).
+    Missing,
+    /// A zero-byte file with no WAL beside it.
+    Empty,
+    /// A SQLite database, opened read-only.
+    Db(Reader),
+}
+
+/// A read-only connection and what it found.
+struct Reader {
+    conn: Connection,
+    /// `Some` when opened `immutable`: the file's fingerprint just before.
+    snapshot: Option<Fingerprint>,
+    found: migrate::Found,
+}
+
+/// What identifies one state of the database file, cheaply: see [`Store::read`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Fingerprint {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    #[cfg(unix)]
+    inode_ctime: (u64, u64, i64, i64),
+    wal: bool,
+    journal: bool,
+}
+
+impl Fingerprint {
+    fn of(path: &Path) -> std::io::Result<Fingerprint> {
+        let m = std::fs::metadata(path)?;
+        #[cfg(unix)]
+        let inode_ctime = {
+            use std::os::unix::fs::MetadataExt;
+            (m.dev(), m.ino(), m.ctime(), m.ctime_nsec())
+        };
+        Ok(Fingerprint {
+            len: m.len(),
+            modified: m.modified().ok(),
+            #[cfg(unix)]
+            inode_ctime,
+            wal: beside(path, "-wal").exists(),
+            journal: beside(path, "-journal").exists(),
+        })
+    }
+}
+
+/// The file SQLite keeps beside the database: `path` + `suffix` (`-wal`, `-shm`, `-journal`).
+fn beside(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_os_string();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+/// The first bytes of every SQLite database file.
+const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+
+/// Looks at `path` without writing anything: not to the file, not beside it. What was read
+/// through an `immutable` connection is only trusted when the file did not change meanwhile;
+/// otherwise it is looked at again (a writer creating or checkpointing the archive).
+fn examine(path: &Path) -> Result<Examined> {
+    for _ in 0..SNAPSHOT_TRIES {
+        let before = Fingerprint::of(path).ok();
+        let outcome = examine_once(path);
+        let changed = |before: &Fingerprint| Fingerprint::of(path).ok().as_ref() != Some(before);
+        match (&outcome, &before) {
+            // Read as immutable while a writer changed the file: not to be trusted.
+            (
+                Ok(Examined::Db(Reader {
+                    snapshot: Some(snapshot),
+                    ..
+                })),
+                _,
+            ) if changed(snapshot) => continue,
+            // A read that failed (a page torn by a writer) while the file changed.
+            (Err(Error::Sqlite { .. } | Error::Foreign { .. }), Some(before))
+                if changed(before) =>
+            {
+                continue;
+            }
+            _ => return outcome,
+        }
+    }
+    Err(kept_changing(path))
+}
+
+fn kept_changing(path: &Path) -> Error {
+    sql_err(
+        path,
+        rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+            Some("the archive kept changing while it was read; try again".into()),
+        ),
+    )
+}
+
+fn examine_once(path: &Path) -> Result<Examined> {
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(_) => return Ok(Examined::Missing),
+    };
+    if meta.is_dir() {
+        return Err(Error::IsDirectory {
+            path: path.to_path_buf(),
+        });
+    }
+    let fingerprint = Fingerprint::of(path).map_err(|err| io_err(path, err))?;
+    if meta.len() > 0 {
+        let mut head = [0u8; 16];
+        let n = std::fs::File::open(path)
+            .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
+            .map_err(|err| io_err(path, err))?;
+        if n < head.len() || &head != SQLITE_MAGIC {
+            return Err(Error::Foreign {
+                path: path.to_path_buf(),
+                found: "it is not a SQLite database".into(),
+            });
+        }
+    } else if !fingerprint.wal {
+        return Ok(Examined::Empty);
+    }
+    // With no WAL or rollback journal beside it, the file is the whole database: read it as
+    // immutable (no locks, no `-shm`). Otherwise read it through them, as SQLite readers do.
+    let live = fingerprint.wal || fingerprint.journal;
+    let uri = sqlite_uri(path, if live { "mode=ro" } else { "immutable=1" });
+    let e = |err| sql_err(path, err);
+    let conn = Connection::open_with_flags(
+        &uri,
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(e)?;
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(e)?;
+    let found = migrate::inspect(&conn).map_err(|err| match err.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::NotADatabase) => Error::Foreign {
+            path: path.to_path_buf(),
+            found: "it is not a SQLite database".into(),
+        },
+        _ => sql_err(path, err),
+    })?;
+    Ok(Examined::Db(Reader {
+        conn,
+        snapshot: (!live).then_some(fingerprint),
+        found,
+    }))
+}
+
+/// Turns what [`examine`] found into the refusal it calls for, if any.
+fn refuse_unless_archive(path: &Path, found: &migrate::Found) -> Result<()> {
+    match found {
+        migrate::Found::Blank | migrate::Found::Archive { .. } => Ok(()),
+        migrate::Found::TooNew(v) => Err(Error::Migration {
+            path: path.to_path_buf(),
+            found: *v,
+            supported: migrate::CURRENT,
+        }),
+        migrate::Found::Foreign(why) => Err(Error::Foreign {
+            path: path.to_path_buf(),
+            found: why.clone(),
+        }),
+    }
+}
+
+/// A SQLite `file:` URI for `path` with the query `query`: the absolute path, every byte but
+/// unreserved ones and `/` percent-encoded (so `?`, `#`, `%` and non-UTF-8 names survive).
+fn sqlite_uri(path: &Path, query: &str) -> String {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut uri = String::from("file://");
+    let bytes = abs.as_os_str().as_encoded_bytes();
+    if bytes.first() != Some(&b'/') {
+        uri.push('/');
+    }
+    for &b in bytes {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            uri.push(b as char);
+        } else {
+            uri.push_str(&format!("%{b:02X}"));
+        }
+    }
+    uri.push('?');
+    uri.push_str(query);
+    uri
+}
+
+fn io_err(path: &Path, err: std::io::Error) -> Error {
+    sql_err(
+        path,
+        rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CANTOPEN),
+            Some(err.to_string()),
+        ),
+    )
 }
 
 fn sql_err(path: &Path, source: rusqlite::Error) -> Error {

@@ -198,8 +198,8 @@ mod tests {
     #[test]
     fn the_schema_has_a_column_for_every_field_of_the_record() {
         let store = super::super::Store::open_in_memory().expect("store");
-        let mut stmt = store
-            .conn()
+        let conn = store.conn();
+        let mut stmt = conn
             .prepare("SELECT name FROM pragma_table_info('posts')")
             .expect("table info");
         let have: Vec<String> = stmt
