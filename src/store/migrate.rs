@@ -62,7 +62,8 @@ pub fn version(conn: &Connection) -> rusqlite::Result<i64> {
     conn.query_row("PRAGMA user_version", [], |r| r.get(0))
 }
 
-/// Reads what the database is, without writing anything.
+/// Reads what the database is, without writing anything. Run it inside one transaction, so
+/// that the header and the tables it reads are of one state of the database.
 pub fn inspect(conn: &Connection) -> rusqlite::Result<Found> {
     let app: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
     let v = version(conn)?;

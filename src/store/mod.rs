@@ -149,17 +149,7 @@ impl Store {
         // Only a file found to be an archive or blank gets here (see `open`). On a new file this
         // writes the header, so the schema itself is then written through the WAL: a crash
         // while creating it leaves a blank database, never a half-made one.
-        // SQLite answers with the mode it is in; should another process hold the file at that
-        // moment, ask again (an in-memory database answers `memory`).
-        for attempt in 0..5 {
-            let mode: String = conn
-                .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-                .map_err(e)?;
-            if mode.eq_ignore_ascii_case("wal") || mode.eq_ignore_ascii_case("memory") {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(10 << attempt));
-        }
+        wal_mode(&conn).map_err(e)?;
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(e)?;
         conn.pragma_update(None, "foreign_keys", true).map_err(e)?;
@@ -242,7 +232,15 @@ impl Store {
     pub(crate) fn read<T>(&self, mut f: impl FnMut(&Connection) -> Result<T>) -> Result<T> {
         for _ in 0..SNAPSHOT_TRIES {
             let snapshot = self.snapshot.borrow().clone();
-            let out = f(&self.conn.borrow());
+            // One read transaction: a query and the sightings it attaches, or all the counts
+            // of `stats`, see one state of the archive even while a writer commits.
+            let out = {
+                let conn = self.conn.borrow();
+                match conn.unchecked_transaction() {
+                    Ok(tx) => f(&tx),
+                    Err(err) => Err(sql_err(&self.path, err)),
+                }
+            };
             let Some(before) = snapshot else {
                 return out;
             };
@@ -351,6 +349,32 @@ impl Store {
         )
         .map_err(e)?;
         tx.commit().map_err(e)
+    }
+}
+
+/// Switches the database to WAL, waiting for other processes as the busy timeout would: the
+/// switch needs the file to itself for a moment, and SQLite reports it busy at once, without
+/// waiting, while another process has the file open in the old mode (several processes creating
+/// one archive). An in-memory database stays `memory`; a file system without the shared memory
+/// WAL needs keeps its mode after a few tries.
+fn wal_mode(conn: &Connection) -> rusqlite::Result<()> {
+    let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+    let mut other_mode = 0;
+    let mut pause = Duration::from_millis(1);
+    loop {
+        match conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0)) {
+            Ok(mode) if mode.eq_ignore_ascii_case("wal") || mode.eq_ignore_ascii_case("memory") => {
+                return Ok(());
+            }
+            Ok(_) if other_mode >= 5 => return Ok(()),
+            Ok(_) => other_mode += 1,
+            Err(err)
+                if err.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                    && std::time::Instant::now() < deadline => {}
+            Err(err) => return Err(err),
+        }
+        std::thread::sleep(pause);
+        pause = (pause * 2).min(Duration::from_millis(100));
     }
 }
 
@@ -492,13 +516,17 @@ fn examine_once(path: &Path) -> Result<Examined> {
     )
     .map_err(e)?;
     conn.busy_timeout(BUSY_TIMEOUT).map_err(e)?;
-    let found = migrate::inspect(&conn).map_err(|err| match err.sqlite_error_code() {
-        Some(rusqlite::ErrorCode::NotADatabase) => Error::Foreign {
-            path: path.to_path_buf(),
-            found: "it is not a SQLite database".into(),
-        },
-        _ => sql_err(path, err),
-    })?;
+    // One read transaction, so that everything inspected is of one state of the database.
+    let found = conn
+        .unchecked_transaction()
+        .and_then(|tx| migrate::inspect(&tx))
+        .map_err(|err| match err.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase) => Error::Foreign {
+                path: path.to_path_buf(),
+                found: "it is not a SQLite database".into(),
+            },
+            _ => sql_err(path, err),
+        })?;
     Ok(Examined::Db(Reader {
         conn,
         snapshot: (!live).then_some(fingerprint),
