@@ -13,7 +13,7 @@ use crate::error::Result;
 use crate::pipeline::{self, Outcome};
 use crate::query::{self, Filter, Stats, StoredPost};
 use crate::scan;
-use crate::store::{Counts, FRAGMENT_CAP, Fragment, Prepared, Store};
+use crate::store::{Counts, FRAGMENT_CAP, Fragment, InputKey, Prepared, Store, shown_path};
 
 /// An embedvault archive: a SQLite database of posts, their sightings and the runs that found
 /// them.
@@ -186,7 +186,10 @@ impl Archive {
 
 /// Scans one input and cuts out the raw fragment of each post.
 fn prepare(input: &Input) -> Prepared {
-    let scanned = scan::scan_input(input, None, None, false);
+    let origin = input.origin.path.as_deref();
+    // The records carry the same readable path as the source row (see `shown_path`).
+    let path = origin.map(shown_path);
+    let scanned = scan::scan_input(input, path.as_deref(), None, false);
     let fragments = scanned
         .posts
         .iter()
@@ -201,12 +204,8 @@ fn prepare(input: &Input) -> Prepared {
         })
         .collect();
     Prepared {
-        input_key: input_key(input.origin.path.as_deref()),
-        path: input
-            .origin
-            .path
-            .as_ref()
-            .map(|p| p.to_string_lossy().into_owned()),
+        input_key: input_key(origin),
+        path,
         gzip: input.origin.gzip,
         scanned,
         fragments,
@@ -215,13 +214,10 @@ fn prepare(input: &Input) -> Prepared {
 
 /// The identity of an input across runs: its absolute path (so `samples` and `./samples` are
 /// the same input; symbolic links are not resolved, which would cost system calls per input),
-/// or `-` for standard input.
-fn input_key(path: Option<&Path>) -> String {
+/// byte for byte ([`InputKey`]), or `-` for standard input.
+fn input_key(path: Option<&Path>) -> InputKey {
     match path {
-        None => "-".into(),
-        Some(p) => std::path::absolute(p)
-            .unwrap_or_else(|_| p.to_path_buf())
-            .to_string_lossy()
-            .into_owned(),
+        None => InputKey::Text("-".into()),
+        Some(p) => InputKey::of_path(&std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())),
     }
 }

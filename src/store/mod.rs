@@ -55,9 +55,9 @@ pub(crate) struct Fragment {
 /// the whole input), so inputs can be scanned in parallel and written by one thread.
 #[derive(Debug)]
 pub(crate) struct Prepared {
-    /// The input's identity: its absolute path, or `-` for standard input.
-    pub input_key: String,
-    /// The path as given or found.
+    /// The input's identity: its absolute path, byte for byte, or `-` for standard input.
+    pub input_key: InputKey,
+    /// The path as given or found, for people to read ([`shown_path`]).
     pub path: Option<String>,
     /// Whether the input was gzip-compressed.
     pub gzip: bool,
@@ -65,6 +65,60 @@ pub(crate) struct Prepared {
     pub scanned: Scanned,
     /// One fragment per post, in the same order.
     pub fragments: Vec<Fragment>,
+}
+
+/// An input's identity as stored in `sources.input_key`, byte-exact.
+///
+/// A path that is valid UTF-8 is stored as text, as archives always stored it, so existing
+/// sources keep their identity. Any other path (a Linux file name with bytes that are not
+/// UTF-8) is stored as a BLOB of its bytes (`OsStr::as_encoded_bytes`: the raw bytes on Unix).
+/// SQLite never finds a BLOB equal to a TEXT, so such a name can not collide with any UTF-8 name
+/// (not even its own escaped spelling), and names that differ in one byte stay different
+/// sources with their own sightings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum InputKey {
+    /// A UTF-8 path, or `-` for standard input.
+    Text(String),
+    /// A path that is not UTF-8: its bytes.
+    Bytes(Vec<u8>),
+}
+
+impl InputKey {
+    /// The key of a path (made absolute by the caller).
+    pub fn of_path(path: &Path) -> InputKey {
+        match path.to_str() {
+            Some(s) => InputKey::Text(s.to_string()),
+            None => InputKey::Bytes(path.as_os_str().as_encoded_bytes().to_vec()),
+        }
+    }
+}
+
+impl rusqlite::ToSql for InputKey {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        match self {
+            InputKey::Text(s) => s.to_sql(),
+            InputKey::Bytes(b) => b.to_sql(),
+        }
+    }
+}
+
+/// A path as shown to people (`sources.path`, a sighting's `path`): the path itself when it is
+/// UTF-8; otherwise each byte that is not part of valid UTF-8 written as `\xFF` (two
+/// upper-case hex digits), so `a\xff.html`, `a\xfe.html` and `a\u{FFFD}.html` read as three
+/// different names. It is for reading only; a file literally named with a backslash, `x` and two
+/// hex digits reads the same, which is why the identity is [`InputKey`], not this.
+pub(crate) fn shown_path(path: &Path) -> String {
+    if let Some(s) = path.to_str() {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    for chunk in path.as_os_str().as_encoded_bytes().utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02X}"));
+        }
+    }
+    out
 }
 
 /// Counts of what a run (or a batch) did.
