@@ -38,6 +38,8 @@ pub(crate) struct Page<'a> {
     pub exhaustive: bool,
     /// Bytes of fragments parsed so far (see [`Page::fragment`]).
     parsed: Cell<usize>,
+    /// Bytes read looking for element ends so far (see [`Page::element_end`]).
+    ended: Cell<usize>,
 }
 
 impl<'a> Page<'a> {
@@ -60,6 +62,7 @@ impl<'a> Page<'a> {
             depth,
             exhaustive,
             parsed: Cell::new(0),
+            ended: Cell::new(0),
         }
     }
 
@@ -87,6 +90,24 @@ impl<'a> Page<'a> {
         };
         self.parsed.set(used + (end - span.start));
         &self.text[span.start..end.max(span.start)]
+    }
+
+    /// The end of the element whose start tag is `tag` (see [`tags::element_end_within`]). Elements
+    /// of one page may overlap (nested or unclosed embeds), so the bytes read looking for ends
+    /// are budgeted like the fragments parsed: past four times the page's size (and at least
+    /// 1 MiB), an end is looked for within 2 KiB only. Real pages stay far below the budget; a
+    /// page of thousands of unclosed embeds stays linear instead of quadratic.
+    pub fn element_end(&self, tag: &Tag) -> usize {
+        let budget = (4 * self.text.len()).max(1 << 20);
+        let used = self.ended.get();
+        let max = if used > budget {
+            CLIPPED_FRAGMENT
+        } else {
+            tags::MAX_UNCLOSED
+        };
+        let end = tags::element_end_within(self.text, tag, max);
+        self.ended.set(used + end.saturating_sub(tag.range.start));
+        end
     }
 
     /// Marks a span as an embed, so later detectors leave its inside alone.
@@ -257,7 +278,7 @@ impl<'a> Page<'a> {
             if !names.is_empty() && !names.iter().any(|n| tag.is(html, n)) {
                 continue;
             }
-            let span = tag.range.start..tags::element_end(html, &tag);
+            let span = tag.range.start..self.element_end(&tag);
             let frag = dom::parse_fragment(self.fragment(span.clone()));
             let Some(el) = dom::first_element(&frag, tag.name(html)) else {
                 continue;

@@ -146,14 +146,24 @@ const RAW_TEXT: &[&str] = &[
 pub struct Scanner<'a> {
     html: &'a str,
     pos: usize,
+    /// Where scanning stops (a raw-text element's end is not looked for past it).
+    limit: usize,
 }
 
 impl<'a> Scanner<'a> {
     /// A scanner over `html` starting at byte `pos`.
     pub fn new(html: &'a str, pos: usize) -> Scanner<'a> {
+        Scanner::within(html, pos, html.len())
+    }
+
+    /// A scanner over `html` from `pos` that looks no further than `limit`: a caller that
+    /// needs only a stretch of the page pays only for that stretch, however the page is made.
+    pub fn within(html: &'a str, pos: usize, limit: usize) -> Scanner<'a> {
+        let limit = floor_char_boundary(html, limit.min(html.len()));
         Scanner {
             html,
-            pos: pos.min(html.len()),
+            pos: pos.min(limit),
+            limit,
         }
     }
 
@@ -170,7 +180,10 @@ impl Iterator for Scanner<'_> {
         let html = self.html;
         let b = html.as_bytes();
         loop {
-            let lt = self.pos + memchr::memchr(b'<', &b[self.pos..])?;
+            if self.pos >= self.limit {
+                return None;
+            }
+            let lt = self.pos + memchr::memchr(b'<', &b[self.pos..self.limit])?;
             let tag = match lex_tag(html, lt) {
                 Some(t) => t,
                 None => {
@@ -182,7 +195,7 @@ impl Iterator for Scanner<'_> {
             if tag.kind == TagKind::Start && !tag.self_closing {
                 let name = tag.name(html);
                 if let Some(raw) = RAW_TEXT.iter().find(|r| r.eq_ignore_ascii_case(name)) {
-                    self.pos = find_raw_end(html, self.pos, raw);
+                    self.pos = find_raw_end(html, self.pos, raw, self.limit);
                 }
             }
             return Some(tag);
@@ -190,10 +203,11 @@ impl Iterator for Scanner<'_> {
     }
 }
 
-/// Finds the start of `</name` (ASCII case-insensitive) at or after `from`, or the end of text.
-fn find_raw_end(html: &str, from: usize, name: &str) -> usize {
-    let b = html.as_bytes();
-    let mut i = from;
+/// Finds the start of `</name` (ASCII case-insensitive) at or after `from` and before `limit`,
+/// or `limit`.
+fn find_raw_end(html: &str, from: usize, name: &str, limit: usize) -> usize {
+    let b = &html.as_bytes()[..limit];
+    let mut i = from.min(limit);
     while let Some(p) = memchr::memmem::find(&b[i..], b"</") {
         let at = i + p;
         let n = at + 2;
@@ -202,7 +216,7 @@ fn find_raw_end(html: &str, from: usize, name: &str) -> usize {
         }
         i = at + 2;
     }
-    html.len()
+    limit
 }
 
 /// Lexes one tag at `lt` (which holds `<`), or `None` when the `<` does not open a tag.
@@ -240,35 +254,39 @@ pub fn lex_tag(html: &str, lt: usize) -> Option<Tag> {
         return None;
     }
     let mut i = ns;
-    while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'/' && b[i] != b'>' {
+    while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'/' && b[i] != b'>' && b[i] != b'<'
+    {
         i += 1;
     }
     let name = ns..i;
-    // Find the closing `>`, stepping over quoted attribute values.
-    let mut quote = 0u8;
+    // Find the closing `>`, stepping over quoted attribute values. A `<` outside a quoted value
+    // means the tag was never closed (the `<` opens the next one): the tag is broken. Stopping
+    // there keeps every lex short, so reading tags from many places stays linear on pages of
+    // unclosed tags.
     while i < b.len() {
-        let c = b[i];
-        if quote != 0 {
-            if c == quote {
-                quote = 0;
+        match b[i] {
+            b'>' => {
+                let self_closing = b[i - 1] == b'/';
+                return Some(Tag {
+                    kind,
+                    range: lt..i + 1,
+                    name,
+                    self_closing,
+                });
             }
-        } else if c == b'"' || c == b'\'' {
-            // Quotes only open a value after `=`; elsewhere they are junk characters.
-            let mut j = i;
-            while j > name.end && b[j - 1].is_ascii_whitespace() {
-                j -= 1;
+            b'<' => return None,
+            c @ (b'"' | b'\'') => {
+                // Quotes only open a value after `=`; elsewhere they are junk characters.
+                let mut j = i;
+                while j > name.end && b[j - 1].is_ascii_whitespace() {
+                    j -= 1;
+                }
+                if j > name.end && b[j - 1] == b'=' {
+                    // The value runs to the matching quote; without one the tag never ends.
+                    i += 1 + memchr::memchr(c, &b[i + 1..])?;
+                }
             }
-            if j > name.end && b[j - 1] == b'=' {
-                quote = c;
-            }
-        } else if c == b'>' {
-            let self_closing = b[i - 1] == b'/';
-            return Some(Tag {
-                kind,
-                range: lt..i + 1,
-                name,
-                self_closing,
-            });
+            _ => {}
         }
         i += 1;
     }
@@ -276,16 +294,17 @@ pub fn lex_tag(html: &str, lt: usize) -> Option<Tag> {
 }
 
 /// Finds the end (one past `>` of the matching end tag) of the element whose start tag is
-/// `start`, counting nested elements of the same name. An unclosed element ends at the first
-/// unmatched end tag of an ancestor-looking element, or after [`MAX_UNCLOSED`] bytes.
-pub fn element_end(html: &str, start: &Tag) -> usize {
+/// `start`, counting nested elements of the same name and looking at most `max` bytes past the
+/// start tag. An unclosed element ends at the first unmatched end tag of an ancestor-looking
+/// element, or at the limit.
+pub fn element_end_within(html: &str, start: &Tag, max: usize) -> usize {
     if start.self_closing {
         return start.range.end;
     }
     let name = start.name(html);
-    let limit = (start.range.end + MAX_UNCLOSED).min(html.len());
+    let limit = (start.range.end + max).min(html.len());
     let mut depth = 0usize;
-    for tag in Scanner::new(html, start.range.end) {
+    for tag in Scanner::within(html, start.range.end, limit) {
         if tag.range.start >= limit {
             break;
         }

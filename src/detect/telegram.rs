@@ -5,7 +5,6 @@
 //! Identity is channel + message number (`post_id` = `channel/number`, `handle` = channel).
 //! Not posts: the discussion, login and share widgets; private `t.me/c/…` links.
 
-use super::tags;
 use super::{Detector, Page, PostRef, urls};
 use crate::post::{Form, Kind, Platform, Post};
 
@@ -65,7 +64,7 @@ fn markup(page: &mut Page<'_>) -> Vec<Post> {
             continue;
         };
         let is_script = tag.is(html, "script");
-        let end = tags::element_end(html, &tag);
+        let end = page.element_end(&tag);
         let (form, det) = if is_script {
             (Form::Script, "telegram/widget-script")
         } else {

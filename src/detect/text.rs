@@ -161,12 +161,13 @@ pub fn text_before(t: &str, at: usize) -> Option<(String, usize)> {
 /// `à 11h25`): up to six more words on the date's line that the date parser still reads as
 /// one date with its time. Returns where the tail ends in `t`; `None` when no time follows.
 pub fn time_tail(t: &str, date: Range<usize>) -> Option<usize> {
-    let rest = &t[date.end..];
+    // The tail is short: only the next 64 bytes are looked at (a date on one long line must
+    // not cost the rest of the line).
+    let rest = &t[date.end..super::tags::floor_char_boundary(t, date.end + 64)];
     if !rest.starts_with([' ', '\t', ',', '\u{a0}']) {
         return None;
     }
     let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
-    let line = &line[..super::tags::floor_char_boundary(line, line.len().min(64))];
     let mut best = None;
     let mut words = 0;
     let mut i = 0;
@@ -346,7 +347,10 @@ fn indent_run(
     walk: Lines<'_>,
     usable: &dyn Fn(&Line) -> bool,
 ) -> Option<usize> {
-    let first = &t[start..t[start..].find('\n').map_or(t.len(), |p| start + p)];
+    // The first line of the post (a quote line is short: looking further costs on one long
+    // line).
+    let near = &t[start..super::tags::floor_char_boundary(t, start + QUOTE_LOOKBACK)];
+    let first = &near[..near.find('\n').unwrap_or(near.len())];
     let indent = indent_of(first);
     if indent.is_empty() {
         return None;

@@ -169,7 +169,7 @@ fn markup(page: &mut Page<'_>) -> Vec<Post> {
         Some((t, r, Form::Amp, "amp"))
     });
     for (tag, r, form, how) in embeds.chain(frames).collect::<Vec<_>>() {
-        let span = tag.range.start..tags::element_end(html, &tag);
+        let span = tag.range.start..page.element_end(&tag);
         let mut post = r.found(Kind::Embed, form, how, span.clone());
         if r.handle.is_none()
             && let Some(link) = blog_link(&html[span], &r.post_id)

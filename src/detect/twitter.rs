@@ -202,7 +202,7 @@ fn frame_fallbacks(page: &Page<'_>) -> Vec<Post> {
     let html = page.text;
     let mut out = Vec::new();
     for tag in page.start_tags_named("iframe") {
-        let end = tags::element_end(html, &tag);
+        let end = page.element_end(&tag);
         let inner = &html[tag.range.end..end];
         if !inner.contains(LABEL_PREFIX) {
             continue;
@@ -557,8 +557,16 @@ fn signatures(t: &str) -> Vec<Signature> {
             continue;
         }
         // The name: back to a dash on the same line, or (no dash) back to a double space.
-        let line_start = t[..all.start()].rfind('\n').map_or(0, |p| p + 1);
+        // Only the window before the handle is looked at: a line that starts before it is
+        // too long to be a signature's own line (and looking further back on one long line
+        // for every handle would cost the square of its length).
         let window_start = tags::floor_char_boundary(t, all.start().saturating_sub(160));
+        let line_start = match t[window_start..all.start()].rfind('\n') {
+            Some(p) => window_start + p + 1,
+            None if window_start == 0 => 0,
+            // The line starts before the window (never equal to `lo` below).
+            None => window_start.saturating_sub(1),
+        };
         let lo = line_start.max(window_start);
         let before = &t[lo..all.start()];
         let (start, dash, name) = if let Some(d) = dash_before_name(before) {
@@ -668,7 +676,10 @@ fn flattened(page: &Page<'_>) -> Vec<Post> {
         if let Some(dash) = &sig.dash {
             // The text runs from the start of its paragraph (or after a lead-in ending with a
             // colon) to the dash. A signature alone on its line takes the paragraph before.
-            let line_start = t[..dash.start].rfind('\n').map_or(0, |p| p + 1);
+            // The line start since the previous signature (text before `floor` is taken).
+            let line_start = t[floor..dash.start]
+                .rfind('\n')
+                .map_or(floor, |p| floor + p + 1);
             let mut end = dash.start;
             if t[line_start..dash.start].trim().is_empty() {
                 end = t[floor..line_start].trim_end().len() + floor;

@@ -227,7 +227,7 @@ fn markup(page: &mut Page<'_>) -> Vec<Post> {
                 None => continue,
             },
         };
-        let el_end = tags::element_end(html, &w.tag);
+        let el_end = page.element_end(&w.tag);
         let (end, how) = match &w.call {
             Some(c) => (
                 together(page, el_end, &c.script).unwrap_or(el_end),
@@ -265,7 +265,7 @@ fn amp(page: &Page<'_>) -> Vec<Post> {
         if is_post
             && let Some(r) = object("wall", &format!("{}_{}", owner.trim(), n.trim()))
         {
-            let span = tag.range.start..tags::element_end(html, &tag);
+            let span = tag.range.start..page.element_end(&tag);
             out.push(r.found(Kind::Embed, Form::Amp, "amp", span));
         }
     }

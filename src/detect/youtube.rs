@@ -5,7 +5,6 @@
 //! Not posts: playlists (`/embed/videoseries`), live-stream and channel embeds, channel and
 //! user pages. IDs are 11 characters, case-sensitive.
 
-use super::tags;
 use super::{Amp, Detector, Page, PostRef, urls};
 use crate::post::{Form, Kind, Platform, Post};
 
@@ -87,7 +86,7 @@ fn markup(page: &mut Page<'_>) -> Vec<Post> {
             continue;
         };
         let mut post = r.to_post(Kind::Embed, Form::Iframe, "youtube/lite-youtube");
-        post.span = tag.range.start..tags::element_end(html, &tag);
+        post.span = tag.range.start..page.element_end(&tag);
         out.push(post);
     }
     out

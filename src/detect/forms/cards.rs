@@ -95,7 +95,7 @@ pub(super) fn cards(page: &Page<'_>) -> Vec<Post> {
             if NOT_CARDS.iter().any(|n| n.eq_ignore_ascii_case(name)) {
                 break;
             }
-            let span = anc.range.start..tags::element_end(html, &anc);
+            let span = anc.range.start..page.element_end(&anc);
             let holds_a_card = out
                 .iter()
                 .any(|p| span.start <= p.span.start && p.span.end <= span.end);
@@ -154,9 +154,9 @@ fn candidate(page: &Page<'_>, tag: &Tag) -> Option<(&'static Detector, Range<usi
     if page.region_at(tag.range.start).is_some() {
         return None;
     }
-    let span = tag.range.start..tags::element_end(html, tag);
+    let span = tag.range.start..page.element_end(tag);
     let closed = tag.self_closing
-        || html[..span.end]
+        || html[span.clone()]
             .rsplit_once("</")
             .is_some_and(|(_, end)| end.trim_end_matches('>').trim().eq_ignore_ascii_case(name));
     (closed && span.len() <= MAX_CARD && !page.claims_within(&span)).then_some((d, span))
@@ -301,24 +301,29 @@ fn is_component(name: &str) -> bool {
 }
 
 /// The descendants of a card that are not inside a post it quotes.
-fn outside_quotes(el: ElementRef<'_>) -> impl Iterator<Item = ElementRef<'_>> {
-    el.descendants()
-        .skip(1)
-        .filter_map(ElementRef::wrap)
-        .filter(move |e| {
-            !e.ancestors()
-                .filter_map(ElementRef::wrap)
-                .take_while(|a| a.id() != el.id())
-                .chain(std::iter::once(*e))
-                .any(|a| is_quote(a))
-        })
+fn outside_quotes(el: ElementRef<'_>) -> Vec<ElementRef<'_>> {
+    // Depth first, in document order, not entering quoted posts: each element is visited once.
+    let mut out = Vec::new();
+    let mut stack: Vec<ElementRef<'_>> = el.children().filter_map(ElementRef::wrap).collect();
+    stack.reverse();
+    while let Some(e) = stack.pop() {
+        if is_quote(e) {
+            continue;
+        }
+        out.push(e);
+        let at = stack.len();
+        stack.extend(e.children().filter_map(ElementRef::wrap));
+        stack[at..].reverse();
+    }
+    out
 }
 
 /// Whether an element holds a quoted post (`div.quoted-tweet`, `div.quote-tweet`).
 fn is_quote(e: ElementRef<'_>) -> bool {
-    e.value()
-        .attr("class")
-        .is_some_and(|c| words(c).iter().any(|w| w == "quote" || w == "quoted"))
+    e.value().attr("class").is_some_and(|c| {
+        let lower = c.to_ascii_lowercase();
+        lower.contains("quote") && words(c).iter().any(|w| w == "quote" || w == "quoted")
+    })
 }
 
 /// What a part of a card is, by the last words of its class names.
@@ -338,7 +343,42 @@ fn role_of(e: ElementRef<'_>) -> Option<Role> {
     if e.value().name() == "time" {
         return Some(Role::Date);
     }
-    let w = words(e.value().attr("class")?);
+    let class = e.value().attr("class")?;
+    // Most parts have no role: a cheap look at the class before splitting it into words.
+    let lower = class.to_ascii_lowercase();
+    if ![
+        "name",
+        "handle",
+        "user",
+        "author",
+        "attribution",
+        "credit",
+        "text",
+        "body",
+        "content",
+        "caption",
+        "date",
+        "time",
+        "stamp",
+        "created",
+        "decoration",
+        "separator",
+        "ufi",
+        "action",
+        "stats",
+        "count",
+        "avatar",
+        "contributor",
+        "byline",
+        "reporter",
+        "editor",
+    ]
+    .iter()
+    .any(|k| lower.contains(k))
+    {
+        return None;
+    }
+    let w = words(class);
     let last = w.last().map(String::as_str)?;
     let before = w.len().checked_sub(2).map(|i| w[i].as_str()).unwrap_or("");
     if w.iter().any(|x| {

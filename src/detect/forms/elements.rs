@@ -53,11 +53,11 @@ impl Element<'_> {
             || self.tag.self_closing
     }
 
-    fn span(&self, html: &str) -> Range<usize> {
+    fn span(&self, page: &Page<'_>) -> Range<usize> {
         if self.is_void() {
             self.tag.range.clone()
         } else {
-            self.tag.range.start..tags::element_end(html, self.tag)
+            self.tag.range.start..page.element_end(self.tag)
         }
     }
 }
@@ -97,13 +97,13 @@ pub(super) fn elements(page: &Page<'_>) -> Vec<Post> {
             continue;
         }
         match el.name.as_str() {
-            n if n.starts_with("amp-") => out.extend(amp(&el, html)),
+            n if n.starts_with("amp-") => out.extend(amp(&el, page)),
             // Players that name no post may still be placeholders (`iframe[data-tweet-id]`).
-            "iframe" | "frame" | "embed" => match player(&el, html) {
+            "iframe" | "frame" | "embed" => match player(&el, page) {
                 Some(p) => out.push(p),
                 None => out.extend(placeholder(&el, page)),
             },
-            "param" | "object" => out.extend(player(&el, html)),
+            "param" | "object" => out.extend(player(&el, page)),
             _ => out.extend(placeholder(&el, page)),
         }
     }
@@ -115,14 +115,13 @@ pub(super) fn elements(page: &Page<'_>) -> Vec<Post> {
 /// consent tool that replaced a widget with a note and a link to the post leaves the post as
 /// the frame's one link, and the frame still stands for that post.
 fn escaped_code(el: &Element<'_>, page: &Page<'_>) -> Vec<Post> {
-    let html = page.text;
     for (k, v) in &el.attrs {
         if v.len() < 8 || !(v.contains('<') || v.contains("&lt;") || v.contains("\\u003c")) {
             continue;
         }
         let srcdoc = k == "srcdoc";
         let form = if srcdoc { Form::Iframe } else { Form::DataAttr };
-        let span = el.span(html);
+        let span = el.span(page);
         let found = super::strings::embeds_in(v, page, form, &span);
         if !found.is_empty() {
             return found;
@@ -150,7 +149,7 @@ fn escaped_code(el: &Element<'_>, page: &Page<'_>) -> Vec<Post> {
 
 /// An AMP component: a platform's own (its identity attribute holds a URL or a bare ID), or a
 /// generic frame or card with the post URL.
-fn amp(el: &Element<'_>, html: &str) -> Option<Post> {
+fn amp(el: &Element<'_>, page: &Page<'_>) -> Option<Post> {
     let r = if el.name == "amp-embedly-card" || el.name == "amp-iframe" {
         el.get("data-url")
             .or_else(|| el.get("src"))
@@ -162,12 +161,13 @@ fn amp(el: &Element<'_>, html: &str) -> Option<Post> {
         let v = el.get(a.attr)?;
         (d.parse_url)(v).or_else(|| (d.bare_id)(v.trim()))?
     };
-    Some(r.found(Kind::Embed, Form::Amp, "amp", el.span(html)))
+    Some(r.found(Kind::Embed, Form::Amp, "amp", el.span(page)))
 }
 
 /// Iframes and legacy players: a post URL in the frame's source, an `<object>`'s `movie`
 /// parameter or inner `<embed>`.
-fn player(el: &Element<'_>, html: &str) -> Option<Post> {
+fn player(el: &Element<'_>, page: &Page<'_>) -> Option<Post> {
+    let html = page.text;
     match el.name.as_str() {
         "iframe" | "frame" | "embed" => {
             let (form, how) = if el.name == "embed" {
@@ -178,23 +178,22 @@ fn player(el: &Element<'_>, html: &str) -> Option<Post> {
             let r = PLAYER_URL_ATTRS
                 .iter()
                 .find_map(|a| el.get(a).and_then(parse_post_url))?;
-            Some(r.found(Kind::Embed, form, how, el.span(html)))
+            Some(r.found(Kind::Embed, form, how, el.span(page)))
         }
         "param" => {
             // A legacy player's movie URL: the post is the whole `<object>` around it.
             let r = parse_post_url(el.get("value")?)?;
             let tag = el.tag;
-            let span = html[..tag.range.start]
-                .to_ascii_lowercase()
-                .rfind("<object")
-                .and_then(|lt| tags::lex_tag(html, lt))
-                .map(|t| t.range.start..tags::element_end(html, &t))
+            let span = tags::ancestors(html, tag.range.start, 4, 16 * 1024)
+                .into_iter()
+                .find(|t| t.is(html, "object"))
+                .map(|t| t.range.start..page.element_end(&t))
                 .filter(|sp| sp.end >= tag.range.end)
                 .unwrap_or_else(|| tag.range.clone());
             Some(r.found(Kind::Embed, Form::Object, "object", span))
         }
         "object" => {
-            let span = el.span(html);
+            let span = el.span(page);
             let r = object_url(&html[span.clone()])?;
             Some(r.found(Kind::Embed, Form::Object, "object", span))
         }
@@ -262,7 +261,7 @@ fn placeholder(el: &Element<'_>, page: &Page<'_>) -> Vec<Post> {
                 .find_map(|d| (d.id_attr)(k, v, names_any(&context, d.names)))
         });
         if let Some(r) = r {
-            let span = el.span(html);
+            let span = el.span(page);
             let mut post = r.found(Kind::Embed, form, how, span.clone());
             placeholder_extras(html, &span, el, &mut post);
             return vec![post];

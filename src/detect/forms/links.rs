@@ -33,7 +33,7 @@ fn html_links(page: &Page<'_>) -> Vec<Post> {
         let Some(r) = parse_post_url(&href) else {
             continue;
         };
-        let end = tags::element_end(html, &tag);
+        let end = page.element_end(&tag);
         out.push(r.found(Kind::Mention, Form::Link, "link", tag.range.start..end));
     }
     // Bare URLs in the text (not inside a tag): embeds when alone in their block. The prefilter's
