@@ -28,8 +28,12 @@ pub struct ArchiveOptions {
     pub max_input: u64,
     /// How many inputs go into one transaction.
     pub batch: usize,
-    /// Worker threads for reading and scanning (0: one per core).
+    /// Worker threads for reading and scanning (0: one per core; at most 256, however many
+    /// are asked for).
     pub threads: usize,
+    /// The most time detection may take on one input (`None`: no limit); an input over it is
+    /// skipped, recorded and reported with a reason naming the limit.
+    pub time_limit: Option<std::time::Duration>,
     /// The command line recorded with the run.
     pub args: Vec<String>,
 }
@@ -40,6 +44,7 @@ impl Default for ArchiveOptions {
             max_input: discover::DEFAULT_MAX_INPUT,
             batch: 256,
             threads: 0,
+            time_limit: Some(scan::DEFAULT_TIME_LIMIT),
             args: Vec::new(),
         }
     }
@@ -133,14 +138,16 @@ impl Archive {
         };
         let mut batch: Vec<Outcome<Prepared>> = Vec::with_capacity(opts.batch);
         let mut prog = Progress::default();
-        let work = |o: Outcome<Input>| -> (Outcome<Prepared>, u64) {
+        let work = |input: Input| -> Outcome<Prepared> {
+            let prepared = prepare(&input, opts.time_limit);
+            scan::over_time(&input, prepared.scanned.timed_out, opts.time_limit)
+                .unwrap_or(Outcome::Read(prepared))
+        };
+        pipeline::run(paths, opts.max_input, opts.threads, work, |o| {
             let size = match &o {
-                Outcome::Read(input) => input.bytes.len() as u64,
+                Outcome::Read(p) => p.scanned.size as u64,
                 _ => 0,
             };
-            (o.map(|input| prepare(&input)), size)
-        };
-        pipeline::run(paths, opts.max_input, opts.threads, work, |(o, size)| {
             match &o {
                 Outcome::Read(p) => prog.posts += p.scanned.posts.len() as u64,
                 Outcome::Skipped { input, reason } => {
@@ -185,11 +192,11 @@ impl Archive {
 }
 
 /// Scans one input and cuts out the raw fragment of each post.
-fn prepare(input: &Input) -> Prepared {
+fn prepare(input: &Input, limit: Option<std::time::Duration>) -> Prepared {
     let origin = input.origin.path.as_deref();
     // The records carry the same readable path as the source row (see `shown_path`).
     let path = origin.map(shown_path);
-    let scanned = scan::scan_input(input, path.as_deref(), None, false);
+    let scanned = scan::scan_input(input, path.as_deref(), None, false, limit);
     let fragments = scanned
         .posts
         .iter()

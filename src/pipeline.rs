@@ -48,13 +48,17 @@ impl<T> Outcome<T> {
 pub(crate) const MAX_THREADS: usize = 256;
 
 /// Reads every input under `paths` on `threads` worker threads (0: one per core; at most
-/// [`MAX_THREADS`]), runs `work` on each there, and hands the results to `sink` on the calling
-/// thread in discovery order. A `sink` error stops the run and is returned.
+/// [`MAX_THREADS`]), runs `work` on each input read there, and hands what became of every input
+/// to `sink` on the calling thread in discovery order. A `sink` error stops the run and is
+/// returned.
+///
+/// A panic in `work` is a bug, but it costs one input, not the run: the input ends as
+/// [`Outcome::Failed`] with the panic's message, named like any other failure.
 ///
 /// Never panics for want of threads: a worker that cannot be started (the system's thread
 /// limit, memory for its stack) leaves the run to those that could; with none, the calling
 /// thread does the work itself, in order.
-pub(crate) fn run<T, E, W, S>(
+pub(crate) fn run<U, E, W, S>(
     paths: &[PathBuf],
     max_input: u64,
     threads: usize,
@@ -62,10 +66,11 @@ pub(crate) fn run<T, E, W, S>(
     mut sink: S,
 ) -> Result<(), E>
 where
-    T: Send,
-    W: Fn(Outcome<Input>) -> T + Sync,
-    S: FnMut(T) -> Result<(), E>,
+    U: Send,
+    W: Fn(Input) -> Outcome<U> + Sync,
+    S: FnMut(Outcome<U>) -> Result<(), E>,
 {
+    let work = |o: Outcome<Input>| guarded(&work, o);
     let threads = match threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
         n => n,
@@ -78,7 +83,7 @@ where
     let (item_tx, item_rx) = crossbeam_channel::bounded::<(u64, crate::Result<Option<PathBuf>>)>(
         threads.saturating_mul(4),
     );
-    let (done_tx, done_rx) = crossbeam_channel::bounded::<(u64, T)>(1024);
+    let (done_tx, done_rx) = crossbeam_channel::bounded::<(u64, Outcome<U>)>(1024);
     std::thread::scope(|scope| -> Result<(), E> {
         let walker = std::thread::Builder::new()
             .name("embedvault-walk".into())
@@ -143,4 +148,77 @@ where
         }
         Ok(())
     })
+}
+
+/// Runs `work` on an input that was read, turning a panic into a failure of that input.
+fn guarded<U>(work: &impl Fn(Input) -> Outcome<U>, o: Outcome<Input>) -> Outcome<U> {
+    let input = match o {
+        Outcome::Read(input) => input,
+        Outcome::Skipped { input, reason } => return Outcome::Skipped { input, reason },
+        Outcome::Failed { input, message } => return Outcome::Failed { input, message },
+    };
+    let name = input.shown();
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(input))).unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".into());
+        Outcome::Failed {
+            message: format!(
+                "{name}: embedvault failed on this input (internal error: {what}); \
+                 nothing from it was kept; please report it with the input"
+            ),
+            input: name,
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decode::DocKind;
+    use crate::discover::Origin;
+
+    #[test]
+    fn a_panic_on_one_input_is_a_named_failure_of_that_input_and_the_rest_are_read() {
+        let dir = std::env::temp_dir().join(format!("embedvault-guarded-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for name in ["a.html", "b.html", "c.html"] {
+            std::fs::write(dir.join(name), format!("<p>{name}</p>")).unwrap();
+        }
+        for threads in [1, 2] {
+            let mut seen = Vec::new();
+            let work = |input: Input| -> Outcome<String> {
+                let shown = input.shown();
+                assert!(!shown.ends_with("b.html"), "a bug on this input");
+                Outcome::Read(shown)
+            };
+            run(std::slice::from_ref(&dir), 1 << 20, threads, work, |o| {
+                seen.push(o);
+                Ok::<(), ()>(())
+            })
+            .unwrap();
+            assert_eq!(seen.len(), 3);
+            assert!(matches!(&seen[0], Outcome::Read(p) if p.ends_with("a.html")));
+            match &seen[1] {
+                Outcome::Failed { input, message } => {
+                    assert!(input.ends_with("b.html"));
+                    assert!(message.contains("b.html") && message.contains("a bug on this input"));
+                }
+                other => panic!("{other:?}"),
+            }
+            assert!(matches!(&seen[2], Outcome::Read(p) if p.ends_with("c.html")));
+        }
+        let input = Input {
+            bytes: Vec::new(),
+            origin: Origin {
+                path: None,
+                gzip: false,
+            },
+            kind: DocKind::Html,
+        };
+        assert_eq!(input.shown(), "<stdin>");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -6,6 +6,7 @@
 //! its path and the article's own URL when the page declares one.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 
@@ -30,6 +31,9 @@ pub struct Scanned {
     pub url: Option<String>,
     /// The input's size in bytes (after decompression).
     pub size: usize,
+    /// Detection ran out of its time limit (see [`ScanOptions::time_limit`]); `posts` is then
+    /// empty, and the input should be reported as not read.
+    pub timed_out: bool,
 }
 
 /// What is known about bytes handed to [`scan`] besides the bytes.
@@ -46,6 +50,10 @@ pub struct ScanOptions {
     /// Several times slower; finds the same posts (it exists to prove the fast path loses
     /// nothing).
     pub exhaustive: bool,
+    /// The most time detection may take (`None`: no limit). Detection is linear in the input,
+    /// so this is a last line of defence, not a tuning knob; past it the result has no posts
+    /// and [`Scanned::timed_out`] is set.
+    pub time_limit: Option<Duration>,
 }
 
 /// Scans the bytes of one article (gzip is undone first). Never fails: undecodable bytes are
@@ -57,6 +65,7 @@ pub fn scan(bytes: &[u8], opts: &ScanOptions) -> Scanned {
             opts.path.as_deref(),
             opts.url.as_deref(),
             opts.exhaustive,
+            opts.time_limit,
         ),
         None => Scanned {
             posts: Vec::new(),
@@ -65,6 +74,7 @@ pub fn scan(bytes: &[u8], opts: &ScanOptions) -> Scanned {
             charset_rule: "default",
             url: opts.url.clone(),
             size: bytes.len(),
+            timed_out: false,
         },
     }
 }
@@ -97,7 +107,7 @@ pub fn explain(bytes: &[u8], opts: &ScanOptions) -> Vec<Explained> {
         return Vec::new();
     };
     let doc = decode::decode(&input.bytes, input.kind);
-    let posts = detect::detect(&doc.text, input.kind, false);
+    let posts = detect::detect(&doc.text, input.kind, false, opts.time_limit).unwrap_or_default();
     let text = doc.text.as_bytes();
     detect::explain::explain(&doc.text, input.kind, &posts)
         .into_iter()
@@ -116,8 +126,12 @@ pub fn explain(bytes: &[u8], opts: &ScanOptions) -> Vec<Explained> {
 pub struct ReadOptions {
     /// Inputs larger than this (after decompression) are skipped with a note.
     pub max_input: u64,
-    /// Worker threads reading and scanning (0: one per core). Results do not depend on it.
+    /// Worker threads reading and scanning (0: one per core; at most 256, however many are
+    /// asked for). Results do not depend on it.
     pub threads: usize,
+    /// The most time detection may take on one input (`None`: no limit); an input over it is
+    /// skipped with a reason naming the limit (see [`ScanOptions::time_limit`]).
+    pub time_limit: Option<Duration>,
 }
 
 impl Default for ReadOptions {
@@ -125,6 +139,7 @@ impl Default for ReadOptions {
         ReadOptions {
             max_input: discover::DEFAULT_MAX_INPUT,
             threads: 0,
+            time_limit: Some(DEFAULT_TIME_LIMIT),
         }
     }
 }
@@ -141,9 +156,33 @@ pub fn scan_paths<E>(
         paths,
         opts.max_input,
         opts.threads,
-        |o: Outcome<Input>| o.map(|input| scan_input(&input, None, None, false)),
+        |input: Input| {
+            let scanned = scan_input(&input, None, None, false, opts.time_limit);
+            over_time(&input, scanned.timed_out, opts.time_limit).unwrap_or(Outcome::Read(scanned))
+        },
         sink,
     )
+}
+
+/// The default per-input limit on detection time in [`ReadOptions`] and the archive's
+/// options: a minute, where a real page takes milliseconds and the largest input allowed by
+/// default (128 MiB) takes a few seconds.
+pub const DEFAULT_TIME_LIMIT: Duration = Duration::from_secs(60);
+
+/// The skip of an input whose detection ran out of time, naming the limit.
+pub(crate) fn over_time<U>(
+    input: &Input,
+    timed_out: bool,
+    limit: Option<Duration>,
+) -> Option<Outcome<U>> {
+    timed_out.then(|| Outcome::Skipped {
+        input: input.shown(),
+        reason: format!(
+            "detection took longer than the {} s per-input limit; nothing from it was kept \
+             (raise it with --time-limit)",
+            limit.unwrap_or_default().as_secs_f64()
+        ),
+    })
 }
 
 /// Hex SHA-256 of `bytes`.
@@ -158,6 +197,7 @@ pub(crate) fn scan_input(
     path: Option<&str>,
     url: Option<&str>,
     exhaustive: bool,
+    limit: Option<Duration>,
 ) -> Scanned {
     let doc = decode::decode(&input.bytes, input.kind);
     let sha256 = sha256_hex(&input.bytes);
@@ -168,7 +208,9 @@ pub(crate) fn scan_input(
             .as_ref()
             .map(|p| p.to_string_lossy().into_owned())
     });
-    let posts = detect::detect(&doc.text, input.kind, exhaustive);
+    let detected = detect::detect(&doc.text, input.kind, exhaustive, limit);
+    let timed_out = detected.is_none();
+    let posts = detected.unwrap_or_default();
     let declared = if input.kind == DocKind::Html && !posts.is_empty() {
         detect::tags::page_url(&doc.text)
     } else {
@@ -183,6 +225,7 @@ pub(crate) fn scan_input(
         charset_rule: doc.rule.as_str(),
         url,
         size: input.bytes.len(),
+        timed_out,
     }
 }
 

@@ -76,3 +76,81 @@ fn pathological_inputs_never_panic() {
         }
     }
 }
+
+/// The per-input time limit is the last line of defence: an input over it is skipped by name,
+/// with nothing half-kept, and the run reads the other inputs and archives nothing twice.
+#[test]
+fn an_input_over_the_time_limit_is_skipped_by_name_and_the_run_goes_on() {
+    use crate::support::{json_lines, run, temp_dir};
+    let dir = temp_dir("time-limit");
+    let big = dir.join("big.html");
+    let mut page = String::from("<html><body>");
+    for i in 0..3_000u64 {
+        page.push_str(&format!(
+            "<blockquote class=\"twitter-tweet\"><p>Post {i}</p>&mdash; A (@a) \
+             <a href=\"https://twitter.com/a/status/{}\">August 17, 2021</a></blockquote>\n",
+            1_427_632_593_688_211_498u64 + i
+        ));
+    }
+    page.push_str("</body></html>");
+    std::fs::write(&big, page).expect("write");
+    let small = crate::support::root().join("samples/twitter/blockquote-modern.html");
+    let (big_s, small_s) = (big.to_string_lossy(), small.to_string_lossy());
+
+    // Without a limit that binds, the big page gives its 3,000 posts.
+    let all = run(&["scan", &big_s, "--format", "jsonl"], None);
+    assert_eq!(json_lines(&all.stdout).len(), 3_000);
+
+    // With 1 ms, it is skipped and named; the small page is still read.
+    let out = run(
+        &[
+            "scan",
+            &big_s,
+            &small_s,
+            "--format",
+            "jsonl",
+            "--time-limit",
+            "1ms",
+        ],
+        None,
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!(
+            "skipped {big_s}: detection took longer than the 0.001 s"
+        )),
+        "{err}"
+    );
+    assert!(err.contains("1 skipped"), "{err}");
+    let posts = json_lines(&out.stdout);
+    assert!(!posts.is_empty());
+    assert!(
+        posts.iter().all(|p| p["source"]["path"] == *small_s),
+        "nothing half-kept"
+    );
+
+    // In an archive: the skip is reported, nothing from the page is stored, and a rerun with
+    // no limit archives the page once.
+    let db = dir.join("a.db");
+    let db_s = db.to_string_lossy();
+    let out = run(
+        &["archive", &big_s, "--db", &db_s, "--time-limit", "1ms"],
+        None,
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("detection took longer"));
+    let q = run(
+        &["query", "--db", &db_s, "--format", "jsonl", "--kind", "all"],
+        None,
+    );
+    assert_eq!(json_lines(&q.stdout).len(), 0);
+    let out = run(
+        &["archive", &big_s, "--db", &db_s, "--time-limit", "0"],
+        None,
+    );
+    assert!(out.status.success());
+    let q = run(
+        &["query", "--db", &db_s, "--format", "jsonl", "--kind", "all"],
+        None,
+    );
+    assert_eq!(json_lines(&q.stdout).len(), 3_000);
+}

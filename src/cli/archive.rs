@@ -23,6 +23,7 @@ pub(super) fn run(a: ArchiveArgs) -> anyhow::Result<Exit> {
         max_input: a.max_input,
         batch: a.batch,
         threads: a.threads,
+        time_limit: super::limit(a.time_limit),
         args: std::env::args().skip(1).collect(),
     };
     let mut bytes = 0u64;

@@ -105,6 +105,11 @@ struct ArchiveArgs {
     /// depend on it.
     #[arg(long, value_name = "N", default_value_t = 0, value_parser = bounded(0, MAX_THREADS))]
     threads: usize,
+    /// The most time detection may take on one input; an input over it is skipped and named
+    /// (nothing from it is kept). Seconds, or with a unit: 90s, 2m, 1h; 0 for no limit.
+    /// Detection is linear in the input: a real page takes milliseconds.
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
+    time_limit: std::time::Duration,
 }
 
 /// Which posts by kind, on the command line.
@@ -199,6 +204,31 @@ fn parse_size(s: &str) -> Result<u64, String> {
     };
     let bytes = bytes.checked_add(part).ok_or_else(too_large)?;
     Ok(bytes)
+}
+
+/// A duration: seconds (a fraction allowed), or a number with `ms`, `s`, `m` or `h`. Zero means
+/// no limit where a limit is asked for (see [`limit`]).
+fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    let bad = || format!("{s:?} is not a duration (e.g. 60, 90s, 2m, 1h; 0 for no limit)");
+    let t = s.trim();
+    let split = t
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let n: f64 = number.parse().map_err(|_| bad())?;
+    let scale = match unit.trim() {
+        "" | "s" => 1.0,
+        "ms" => 0.001,
+        "m" | "min" => 60.0,
+        "h" => 3600.0,
+        _ => return Err(bad()),
+    };
+    std::time::Duration::try_from_secs_f64(n * scale).map_err(|_| bad())
+}
+
+/// A limit given on the command line: zero is none.
+fn limit(d: std::time::Duration) -> Option<std::time::Duration> {
+    (!d.is_zero()).then_some(d)
 }
 
 fn parse_day(s: &str) -> Result<String, String> {
@@ -318,6 +348,11 @@ struct ScanArgs {
     /// does not depend on it.
     #[arg(long, value_name = "N", default_value_t = 0, value_parser = bounded(0, MAX_THREADS))]
     threads: usize,
+    /// The most time detection may take on one input; an input over it is skipped and named
+    /// (nothing from it is kept). Seconds, or with a unit: 90s, 2m, 1h; 0 for no limit.
+    /// Detection is linear in the input: a real page takes milliseconds.
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
+    time_limit: std::time::Duration,
     /// Instead of records, say for every place in each file where a platform's marker was
     /// seen what became of it: the post it is part of, or why it is not one (to report a
     /// missed or wrong post).

@@ -22,6 +22,7 @@ pub(super) fn run(a: ScanArgs) -> anyhow::Result<Exit> {
     let opts = ReadOptions {
         max_input: a.max_input,
         threads: a.threads,
+        time_limit: super::limit(a.time_limit),
     };
     embedvault::scan_paths(&paths, &opts, |o| -> std::io::Result<()> {
         match o {

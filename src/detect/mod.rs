@@ -16,6 +16,7 @@ use chrono::{DateTime, Utc};
 use crate::decode::DocKind;
 use crate::post::{Form, Kind, Platform, Post};
 
+mod budget;
 pub(crate) mod dates;
 pub(crate) mod dom;
 pub(crate) mod explain;
@@ -236,8 +237,19 @@ fn parse_post_url_depth(s: &str, depth: usize) -> Option<PostRef> {
 /// views are always built, whatever the prefilter saw. It finds exactly what the fast path
 /// finds (the tests check this on every sample and the labelled corpora); it exists to prove
 /// that the prefilter and the fragment-local search lose nothing, and is several times slower.
-pub(crate) fn detect(text: &str, kind: DocKind, exhaustive: bool) -> Vec<Post> {
-    detect_depth(text, kind, 0, exhaustive)
+///
+/// `limit` bounds the time spent (see [`budget`]): `None` when it ran out, so that the input is
+/// reported as not read rather than half-read. A detection inside another (a JSON document in a
+/// page) ends no later than the outer one.
+pub(crate) fn detect(
+    text: &str,
+    kind: DocKind,
+    exhaustive: bool,
+    limit: Option<std::time::Duration>,
+) -> Option<Vec<Post>> {
+    let budget = budget::Budget::start(limit);
+    let posts = detect_depth(text, kind, 0, exhaustive);
+    (!budget.ran_out()).then_some(posts)
 }
 
 /// Detection at a nesting depth: depth 0 is the document; deeper levels are embed code found
@@ -254,6 +266,9 @@ fn detect_depth(text: &str, kind: DocKind, depth: usize, exhaustive: bool) -> Ve
     let mut page = Page::new(text, kind, hits, depth, exhaustive);
     let mut posts = Vec::new();
     for (d, _) in DETECTORS.iter().zip(&woken).filter(|(_, w)| **w) {
+        if budget::spent() {
+            return Vec::new();
+        }
         let found = (d.markup)(&mut page);
         for p in &found {
             page.claim(p.span.clone());
@@ -265,6 +280,9 @@ fn detect_depth(text: &str, kind: DocKind, depth: usize, exhaustive: bool) -> Ve
         for last in [false, true] {
             let woken = DETECTORS.iter().zip(&woken).filter(|(_, w)| **w);
             for (d, _) in woken.filter(|(d, _)| d.text_last == last) {
+                if budget::spent() {
+                    return Vec::new();
+                }
                 let found = (d.text)(&page);
                 for p in &found {
                     page.claim(p.span.clone());
@@ -273,6 +291,9 @@ fn detect_depth(text: &str, kind: DocKind, depth: usize, exhaustive: bool) -> Ve
             }
         }
         posts.extend(forms::links(&page));
+    }
+    if budget::spent() {
+        return Vec::new();
     }
     for p in &mut posts {
         // Reader comments are not the article: what they hold is at most a mention.

@@ -11,6 +11,7 @@ use std::ops::Range;
 
 use scraper::ElementRef;
 
+use super::budget;
 use super::dom;
 use super::prefilter::Hits;
 use super::tags::{self, Tag};
@@ -81,6 +82,9 @@ impl<'a> Page<'a> {
     /// least 256 KiB), each further fragment is cut to its first 2 KiB. Real pages stay far below
     /// the budget; a page of thousands of unclosed embeds stays linear instead of quadratic.
     pub fn fragment(&self, span: Range<usize>) -> &'a str {
+        if budget::spent() {
+            return "";
+        }
         let budget = (2 * self.text.len()).max(256 * 1024);
         let used = self.parsed.get();
         let end = if used > budget {
@@ -98,6 +102,9 @@ impl<'a> Page<'a> {
     /// 1 MiB), an end is looked for within 2 KiB only. Real pages stay far below the budget; a
     /// page of thousands of unclosed embeds stays linear instead of quadratic.
     pub fn element_end(&self, tag: &Tag) -> usize {
+        if budget::spent() {
+            return tag.range.end;
+        }
         let budget = (4 * self.text.len()).max(1 << 20);
         let used = self.ended.get();
         let max = if used > budget {
@@ -275,6 +282,9 @@ impl<'a> Page<'a> {
         let html = self.text;
         let mut out = Vec::new();
         for tag in self.start_tags_with_class(classes) {
+            if budget::spent() {
+                break;
+            }
             if !names.is_empty() && !names.iter().any(|n| tag.is(html, n)) {
                 continue;
             }

@@ -132,6 +132,9 @@ pub fn view_posts(
     let t = view.text.as_str();
     let mut out = Vec::new();
     for c in re.captures_iter(t) {
+        if super::budget::spent() {
+            break;
+        }
         let Some((mut post, span)) = make(&c, t) else {
             continue;
         };

@@ -44,6 +44,16 @@ pub(crate) struct Input {
     pub kind: DocKind,
 }
 
+impl Input {
+    /// The input as named to the user: its path, or `<stdin>`.
+    pub fn shown(&self) -> String {
+        match &self.origin.path {
+            Some(p) => p.display().to_string(),
+            None => "<stdin>".into(),
+        }
+    }
+}
+
 /// Reads one expanded path (see [`walk::expand`]: `Ok(None)` is standard input) into an
 /// input, or says why it was skipped or failed. Reading happens on worker threads.
 ///

@@ -64,6 +64,9 @@ pub(super) fn cards(page: &Page<'_>) -> Vec<Post> {
     let mut out: Vec<Post> = Vec::new();
     let mut taken: Option<Range<usize>> = None;
     for tag in page.marked_tags() {
+        if super::super::budget::spent() {
+            break;
+        }
         if taken.as_ref().is_some_and(|t| t.contains(&tag.range.start)) {
             continue;
         }

@@ -68,6 +68,9 @@ pub(super) fn elements(page: &Page<'_>) -> Vec<Post> {
     let mut out: Vec<Post> = Vec::new();
     // Only tags holding a marker can carry an embed; the prefilter located them.
     for tag in page.marked_tags() {
+        if super::super::budget::spent() {
+            break;
+        }
         if page.is_claimed(tag.range.start) {
             continue;
         }

@@ -24,6 +24,9 @@ fn html_links(page: &Page<'_>) -> Vec<Post> {
     let html = page.text;
     let mut out = Vec::new();
     for tag in page.start_tags_named("a") {
+        if super::super::budget::spent() {
+            break;
+        }
         if page.is_claimed(tag.range.start) {
             continue;
         }

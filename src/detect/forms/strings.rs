@@ -173,6 +173,9 @@ pub(super) fn strings(page: &Page<'_>) -> Vec<Post> {
     // JSON string) are read; the rest are skipped unseen.
     let code: Vec<usize> = page.hits.offsets().collect();
     for r in page.opaque().to_vec() {
+        if super::super::budget::spent() {
+            break;
+        }
         let i = code.partition_point(|&p| p < r.start);
         if !page.exhaustive && code.get(i).is_none_or(|&p| p >= r.end) {
             continue;
@@ -212,13 +215,17 @@ fn is_json(text: &str) -> bool {
 fn json_document(page: &Page<'_>) -> Vec<Post> {
     let mut out = Vec::new();
     for lit in json_strings(page.text) {
+        if super::super::budget::spent() {
+            break;
+        }
         let Some(decoded) = literal(page.text, &lit) else {
             continue;
         };
         let Some(code) = unescape(&decoded) else {
             continue;
         };
-        for mut p in super::super::detect(&code, DocKind::Html, page.exhaustive) {
+        let found = super::super::detect(&code, DocKind::Html, page.exhaustive, None);
+        for mut p in found.unwrap_or_default() {
             if p.kind == Kind::Embed {
                 if p.form != Form::Text {
                     p.form = Form::Script;
@@ -260,6 +267,9 @@ fn script_strings(page: &Page<'_>, r: &Range<usize>, visible: &mut Option<String
     let text = page.text;
     let mut out = Vec::new();
     for lit in json_strings(&text[r.clone()]) {
+        if super::super::budget::spent() {
+            break;
+        }
         let abs = r.start + lit.start..r.start + lit.end;
         let Some(decoded) = literal(text, &abs) else {
             continue;
