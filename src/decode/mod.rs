@@ -6,7 +6,13 @@
 //!
 //! 1. **BOM.** A UTF-8, UTF-16LE or UTF-16BE byte-order mark wins over everything
 //!    ([`CharsetRule::Bom`]). The BOM is not part of the text, so `input_offset(0)` is 3 or 2.
-//! 2. **Declaration (HTML only).** The HTML standard's prescan of the first 1024 bytes looks for
+//! 2. **Transport.** The `charset` parameter of the HTTP `Content-Type` the page was served
+//!    with (a WARC record, a fetched URL), as the HTML standard orders it: after the BOM and
+//!    before anything in the page ([`CharsetRule::Transport`]). It is checked against the bytes
+//!    as a declaration is (below), since servers that label everything `iso-8859-1` are common:
+//!    a contradicted header gives [`CharsetRule::TransportOverridden`]. Saved files have no
+//!    transport layer and skip this rule.
+//! 3. **Declaration (HTML only).** The HTML standard's prescan of the first 1024 bytes looks for
 //!    `<meta charset>` and `<meta http-equiv="Content-Type" content="…charset=…">` (comments
 //!    skipped, attributes in any order, any quoting, case-insensitive), falling back to an XML
 //!    declaration `<?xml … encoding="…"?>`. Labels go through [`Encoding::for_label`], so
@@ -22,12 +28,12 @@
 //!    * The declaration is UTF-8 but the bytes are not valid UTF-8: chardetng decides
 //!      ([`CharsetRule::MetaOverridden`]).
 //!    * Otherwise the declaration is used ([`CharsetRule::Meta`]).
-//! 3. **No declaration** (and always for text documents, which have no `<meta>`): valid UTF-8,
+//! 4. **No declaration** (and always for text documents, which have no `<meta>`): valid UTF-8,
 //!    pure ASCII included, is UTF-8 ([`CharsetRule::Utf8`]); anything else goes to chardetng
 //!    ([`CharsetRule::Detected`]). BOM-less UTF-16 whose first KiB shows the "every other byte
 //!    is NUL" pattern is also reported as [`CharsetRule::Detected`], because chardetng does not
 //!    detect UTF-16 and such a file would otherwise pass as (NUL-riddled) valid UTF-8.
-//! 4. **Empty input** is UTF-8 with [`CharsetRule::Default`].
+//! 5. **Empty input** is UTF-8 with [`CharsetRule::Default`].
 //!
 //! "Valid UTF-8" in these rules tolerates two kinds of damage, which decode to U+FFFD; without
 //! that tolerance one bad byte would send a whole UTF-8 page to the detector and garble it:
@@ -86,11 +92,15 @@ pub enum CharsetRule {
     MetaOverridden,
     /// Empty input: UTF-8 by default.
     Default,
+    /// The `charset` of the HTTP `Content-Type` the page was served with.
+    Transport,
+    /// A `Content-Type` charset existed but the bytes contradicted it (see the module docs).
+    TransportOverridden,
 }
 
 impl CharsetRule {
     /// Stable lowercase name for reports: `"bom"`, `"meta"`, `"utf8"`, `"detected"`,
-    /// `"meta-overridden"` or `"default"`.
+    /// `"meta-overridden"`, `"default"`, `"transport"` or `"transport-overridden"`.
     pub fn as_str(self) -> &'static str {
         match self {
             CharsetRule::Bom => "bom",
@@ -99,6 +109,8 @@ impl CharsetRule {
             CharsetRule::Detected => "detected",
             CharsetRule::MetaOverridden => "meta-overridden",
             CharsetRule::Default => "default",
+            CharsetRule::Transport => "transport",
+            CharsetRule::TransportOverridden => "transport-overridden",
         }
     }
 }
@@ -179,6 +191,20 @@ impl Utf8Status<'_> {
 /// Decodes `bytes` as a document of the given kind (see the module docs for the rules). Never
 /// fails, never panics.
 pub fn decode(bytes: &[u8], kind: DocKind) -> Document {
+    decode_served(bytes, kind, None)
+}
+
+/// The encoding a `Content-Type` charset label names, as the transport layer gives it: any
+/// label the Encoding standard knows (UTF-16 included); the "replacement" encoding's labels
+/// are ignored, as in a `<meta>`, so a page is never decoded to a single U+FFFD.
+pub(crate) fn transport_encoding(label: &str) -> Option<&'static Encoding> {
+    Encoding::for_label(label.trim().trim_matches(['"', '\'']).as_bytes())
+        .filter(|e| *e != encoding_rs::REPLACEMENT)
+}
+
+/// [`decode`] for a page that was served with a `Content-Type` charset (`transport`): the
+/// transport rule applies between the BOM and the page's own declaration.
+pub fn decode_served(bytes: &[u8], kind: DocKind, transport: Option<&str>) -> Document {
     if bytes.is_empty() {
         return Document {
             text: String::new(),
@@ -198,28 +224,33 @@ pub fn decode(bytes: &[u8], kind: DocKind) -> Document {
             input_len: bytes.len(),
         };
     }
-    let declared = match kind {
-        DocKind::Html => {
+    let served = transport.and_then(transport_encoding);
+    let declared = match (served, kind) {
+        (Some(enc), _) => Some((enc, CharsetRule::Transport, CharsetRule::TransportOverridden)),
+        (None, DocKind::Html) => {
             let head = bytes.get(..PRESCAN_LIMIT).unwrap_or(bytes);
-            prescan(head).or_else(|| xml_declaration(head))
+            prescan(head)
+                .or_else(|| xml_declaration(head))
+                .map(|enc| (enc, CharsetRule::Meta, CharsetRule::MetaOverridden))
         }
-        DocKind::Text | DocKind::Markdown => None,
+        (None, DocKind::Text | DocKind::Markdown) => None,
     };
     // The one full UTF-8 validation pass; its result is reused for decoding.
     let status = Utf8Status::of(bytes);
     let (encoding, rule) = match declared {
-        Some(enc) if enc == UTF_8 => match status {
+        Some((enc, kept, _)) if enc == UTF_16LE || enc == UTF_16BE => (enc, kept),
+        Some((enc, kept, overridden)) if enc == UTF_8 => match status {
             // A few broken sequences in a page that is otherwise UTF-8 (a server cut a string
             // mid-character) do not make the declaration wrong.
-            Utf8Status::Invalid if mostly_utf8(bytes) => (UTF_8, CharsetRule::Meta),
-            Utf8Status::Invalid => (guess_charset(bytes), CharsetRule::MetaOverridden),
-            _ => (UTF_8, CharsetRule::Meta),
+            Utf8Status::Invalid if mostly_utf8(bytes) => (UTF_8, kept),
+            Utf8Status::Invalid => (guess_charset(bytes), overridden),
+            _ => (UTF_8, kept),
         },
-        Some(enc) => {
+        Some((enc, kept, overridden)) => {
             if status.has_utf8_evidence() || mostly_utf8(bytes) {
-                (UTF_8, CharsetRule::MetaOverridden)
+                (UTF_8, overridden)
             } else {
-                (enc, CharsetRule::Meta)
+                (enc, kept)
             }
         }
         None => {
@@ -553,6 +584,43 @@ mod tests {
         meta.push(0xD0);
         let doc = decode(&meta, DocKind::Html);
         assert_eq!((doc.rule, doc.encoding), (CharsetRule::Meta, UTF_8));
+    }
+
+    #[test]
+    fn the_transport_charset_comes_before_the_meta_and_is_checked_like_it() {
+        // A header naming windows-1251 on a page whose meta says UTF-8: the header decides.
+        let page = encode(WINDOWS_1251, &html("<meta charset=\"utf-8\">", RUSSIAN));
+        let doc = decode_served(&page, DocKind::Html, Some("windows-1251"));
+        assert_eq!((doc.rule, doc.encoding), (CharsetRule::Transport, WINDOWS_1251));
+        assert_roundtrip(&doc, &page);
+        // Labels as servers write them: quoted, any case; text documents take it too.
+        let doc = decode_served(&page, DocKind::Text, Some("\"CP1251\""));
+        assert_eq!((doc.rule, doc.encoding), (CharsetRule::Transport, WINDOWS_1251));
+        // The classic misconfiguration: UTF-8 bytes served as iso-8859-1.
+        let utf8 = html("", RUSSIAN);
+        let doc = decode_served(utf8.as_bytes(), DocKind::Html, Some("iso-8859-1"));
+        assert_eq!((doc.rule, doc.encoding), (CharsetRule::TransportOverridden, UTF_8));
+        // A UTF-8 header on bytes that are not UTF-8 goes to detection.
+        let doc = decode_served(&page, DocKind::Html, Some("utf-8"));
+        assert_eq!(
+            (doc.rule, doc.encoding),
+            (CharsetRule::TransportOverridden, WINDOWS_1251)
+        );
+        // An unknown or replacement label is no transport charset: the page's own rules apply.
+        for label in ["no-such-charset", "iso-2022-kr", ""] {
+            let doc = decode_served(&page, DocKind::Html, Some(label));
+            assert_eq!(doc.rule, CharsetRule::MetaOverridden, "{label}");
+        }
+        // The BOM still wins over the header.
+        let mut bom = b"\xEF\xBB\xBF".to_vec();
+        bom.extend_from_slice(utf8.as_bytes());
+        let doc = decode_served(&bom, DocKind::Html, Some("windows-1251"));
+        assert_eq!((doc.rule, doc.encoding), (CharsetRule::Bom, UTF_8));
+        assert_eq!(CharsetRule::Transport.as_str(), "transport");
+        assert_eq!(
+            CharsetRule::TransportOverridden.as_str(),
+            "transport-overridden"
+        );
     }
 
     #[test]
