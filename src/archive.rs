@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use crate::discover::{self, Input};
 use crate::error::Result;
 use crate::pipeline::{self, Outcome};
-use crate::query::{self, Filter, Stats, StoredPost};
+use crate::query::{self, Failure, Filter, Stats, StoredPost};
 use crate::scan;
 use crate::store::{Counts, FRAGMENT_CAP, Fragment, InputKey, Prepared, Store, shown_path};
 
@@ -188,6 +188,24 @@ impl Archive {
     /// What the archive holds.
     pub fn stats(&self) -> Result<Stats> {
         query::stats(&self.store)
+    }
+
+    /// Every input a run could not read or skipped, as recorded: newest run first.
+    pub fn failures(&self) -> Result<Vec<Failure>> {
+        query::failures(&self.store)
+    }
+
+    /// The posts `filter` selects as one self-contained HTML page: an overview (totals, a
+    /// timeline, top handles, sites and forms, the failed inputs) and a card per post with
+    /// every sighting, filtered and sorted in the page. It works offline and loads nothing.
+    pub fn html_report(&self, filter: &Filter) -> Result<crate::report::HtmlReport> {
+        crate::report::render(self, filter)
+    }
+
+    /// [`Archive::query`] with each sighting's raw fragment and record as found, as `show`
+    /// gives them.
+    pub(crate) fn query_full(&self, filter: &Filter) -> Result<Vec<StoredPost>> {
+        query::query_with(&self.store, filter, true)
     }
 }
 

@@ -146,6 +146,11 @@ fn sql_limit(n: usize) -> i64 {
 /// Posts matching `f`, newest first (by the ID's time, else the shown date), with sightings.
 /// Any `limit` is taken: one above what SQLite counts to is no limit.
 pub(crate) fn query(store: &Store, f: &Filter) -> Result<Vec<StoredPost>> {
+    query_with(store, f, false)
+}
+
+/// [`query`], with each sighting's raw fragment and record as found when `full`.
+pub(crate) fn query_with(store: &Store, f: &Filter, full: bool) -> Result<Vec<StoredPost>> {
     let mut sql = format!("SELECT {} FROM posts p WHERE 1 = 1", post_columns());
     let mut args: Vec<SqlValue> = Vec::new();
     let mut arg = |sql: &mut String, clause: &str, v: String| {
@@ -195,7 +200,7 @@ pub(crate) fn query(store: &Store, f: &Filter) -> Result<Vec<StoredPost>> {
         args.push(SqlValue::Integer(sql_limit(n)));
         sql.push_str(&format!(" LIMIT ?{}", args.len()));
     }
-    fetch(store, &sql, &args, false)
+    fetch(store, &sql, &args, full)
 }
 
 /// Runs a post query and attaches each post's sightings (with fragments and records when
@@ -339,6 +344,40 @@ pub(crate) fn show(store: &Store, key: &str) -> Result<Vec<StoredPost>> {
         post_columns()
     );
     fetch(store, &sql, &args, true)
+}
+
+/// An input a run could not read, or skipped, as recorded.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Failure {
+    /// The run.
+    pub run: i64,
+    /// The input as named to the user.
+    pub input: String,
+    /// What went wrong, or why it was skipped.
+    pub message: String,
+    /// When (RFC 3339 UTC).
+    pub at: String,
+}
+
+/// Every failure recorded, newest run first, in input order within a run.
+pub(crate) fn failures(store: &Store) -> Result<Vec<Failure>> {
+    store.read(|conn| {
+        let e = |err| sql_err(store, err);
+        let mut stmt = conn
+            .prepare("SELECT run, input, message, at FROM failures ORDER BY run DESC, id")
+            .map_err(e)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(Failure {
+                    run: r.get(0)?,
+                    input: r.get(1)?,
+                    message: r.get(2)?,
+                    at: r.get(3)?,
+                })
+            })
+            .map_err(e)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(e)
+    })
 }
 
 /// A count by some key.

@@ -16,6 +16,7 @@ mod archive;
 mod messages;
 mod output;
 mod query;
+mod report;
 mod scan;
 mod show;
 mod stats;
@@ -70,6 +71,32 @@ enum Command {
     /// Summarise the archive: posts by platform, kind and form, top handles, sources, runs.
     #[command(after_help = AFTER_HELP)]
     Stats(StatsArgs),
+    /// Write the archive (or the posts the filters select) as one self-contained HTML page:
+    /// an overview and a card per post with every sighting, searchable offline.
+    #[command(after_help = REPORT_HELP)]
+    Report(ReportArgs),
+}
+
+const REPORT_HELP: &str = "\
+Examples:
+  embedvault report                              # every embed, to report.html
+  embedvault report -o twitter.html --platform twitter --since 2021
+  embedvault report --kind all -o - > all.html   # embeds and mentions, to stdout
+
+The page needs no network and no server: open it from a disk or a USB stick. Filter and sort
+in the page; its address (after #) keeps the filter, so a view can be shared.
+
+Exit codes: 0 written; 2 a missing or unreadable database, or the page could not be written.";
+
+#[derive(Debug, clap::Args)]
+struct ReportArgs {
+    #[command(flatten)]
+    db: DbArg,
+    #[command(flatten)]
+    filter: FilterArgs,
+    /// Where to write the page (`-` for standard output).
+    #[arg(short, long, value_name = "FILE", default_value = "report.html")]
+    output: PathBuf,
 }
 
 /// The database option shared by the archive commands.
@@ -237,10 +264,9 @@ fn parse_day(s: &str) -> Result<String, String> {
         .map_err(|_| format!("{s:?} is not a date in the form YYYY-MM-DD"))
 }
 
+/// The filters that select posts, shared by `query` and `report`.
 #[derive(Debug, clap::Args)]
-struct QueryArgs {
-    #[command(flatten)]
-    db: DbArg,
+struct FilterArgs {
     /// Only this platform (e.g. twitter).
     #[arg(long)]
     platform: Option<String>,
@@ -262,6 +288,34 @@ struct QueryArgs {
     /// Embeds (default), mentions, or all.
     #[arg(long, value_enum, default_value = "embed")]
     kind: KindArg,
+}
+
+impl FilterArgs {
+    /// The library's filter, with at most `limit` posts.
+    fn filter(self, limit: Option<usize>) -> embedvault::Filter {
+        embedvault::Filter {
+            platform: self.platform,
+            handle: self.handle,
+            search: self.search,
+            since: self.since,
+            until: self.until,
+            source: self.source,
+            kind: match self.kind {
+                KindArg::Embed => embedvault::KindFilter::Embed,
+                KindArg::Mention => embedvault::KindFilter::Mention,
+                KindArg::All => embedvault::KindFilter::All,
+            },
+            limit,
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+struct QueryArgs {
+    #[command(flatten)]
+    db: DbArg,
+    #[command(flatten)]
+    filter: FilterArgs,
     /// At most N posts.
     #[arg(long, value_name = "N")]
     limit: Option<usize>,
@@ -368,6 +422,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Query(a) => query::run(a),
         Command::Show(a) => show::run(a),
         Command::Stats(a) => stats::run(a),
+        Command::Report(a) => report::run(a),
     };
     match result {
         Ok(Exit::Ok) => EXIT_OK,

@@ -2,28 +2,15 @@
 
 use std::io::{self, Write};
 
-use embedvault::{Filter, KindFilter, StoredPost};
+use embedvault::StoredPost;
 use serde_json::{Map, Value};
 
 use super::output::{POST_HEADER, Printer, Shape, post_cells};
-use super::{Exit, KindArg, QueryArgs, QueryFormat};
+use super::{Exit, QueryArgs, QueryFormat};
 
 pub(super) fn run(a: QueryArgs) -> anyhow::Result<Exit> {
     let archive = super::open_read_only(&a.db.db)?;
-    let filter = Filter {
-        platform: a.platform,
-        handle: a.handle,
-        search: a.search,
-        since: a.since,
-        until: a.until,
-        source: a.source,
-        kind: match a.kind {
-            KindArg::Embed => KindFilter::Embed,
-            KindArg::Mention => KindFilter::Mention,
-            KindArg::All => KindFilter::All,
-        },
-        limit: a.limit,
-    };
+    let filter = a.filter.filter(a.limit);
     let posts = archive.query(&filter)?;
     let shape = match super::pick_format(a.format, QueryFormat::Table, QueryFormat::Jsonl) {
         QueryFormat::Csv => {

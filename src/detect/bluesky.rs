@@ -15,7 +15,7 @@ use regex::Regex;
 use scraper::ElementRef;
 
 use super::dom::{self, TextOpts};
-use super::{Detector, Page, PostRef, urls};
+use super::{Detector, Look, Page, PostRef, urls};
 use crate::post::{Form, Kind, Platform, Post};
 
 /// Everything about Bluesky.
@@ -29,6 +29,12 @@ pub(crate) static PLATFORM: Detector = Detector {
     tidy_text,
     names: &["bluesky"],
     hosts: &["bsky.app"],
+    look: Look {
+        label: "Bluesky",
+        colour: "#0560c8",
+        profile: Some("https://bsky.app/profile/"),
+        hashtag: Some("https://bsky.app/hashtag/"),
+    },
     ..Detector::BASE
 };
 

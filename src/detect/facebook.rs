@@ -15,7 +15,7 @@ use std::ops::Range;
 use scraper::ElementRef;
 
 use super::dom::{self, TextOpts};
-use super::{Amp, Detector, Page, PostRef, dates, urls};
+use super::{Amp, Detector, Look, Page, PostRef, dates, urls};
 use crate::post::{Form, Kind, Platform, Post};
 
 /// Everything about Facebook.
@@ -31,6 +31,12 @@ pub(crate) static PLATFORM: Detector = Detector {
     }],
     names: &["facebook"],
     hosts: &["facebook.com", "fb.com"],
+    look: Look {
+        label: "Facebook",
+        colour: "#1458c7",
+        profile: Some("https://www.facebook.com/"),
+        hashtag: Some("https://www.facebook.com/hashtag/"),
+    },
     ..Detector::BASE
 };
 

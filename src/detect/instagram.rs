@@ -15,7 +15,7 @@ use regex::Regex;
 use scraper::ElementRef;
 
 use super::dom::{self, TextOpts};
-use super::{Amp, Detector, Page, PostRef, urls};
+use super::{Amp, Detector, Look, Page, PostRef, urls};
 use crate::post::{Form, Kind, Platform, Post};
 
 /// Everything about Instagram.
@@ -34,6 +34,12 @@ pub(crate) static PLATFORM: Detector = Detector {
     }],
     names: &["instagram"],
     hosts: &["instagram.com", "instagr.am"],
+    look: Look {
+        label: "Instagram",
+        colour: "#b52f7c",
+        profile: Some("https://www.instagram.com/"),
+        hashtag: Some("https://www.instagram.com/explore/tags/"),
+    },
     ..Detector::BASE
 };
 

@@ -4,7 +4,7 @@
 //! are read too, for links. Identity is the URN with its type (`share`, `ugcPost`, `activity`):
 //! the numbers of one post under different types differ.
 
-use super::{Detector, PostRef, urls};
+use super::{Detector, Look, PostRef, urls};
 use crate::post::Platform;
 
 /// Everything about LinkedIn.
@@ -14,6 +14,12 @@ pub(crate) static PLATFORM: Detector = Detector {
     parse_url,
     names: &["linkedin"],
     hosts: &["linkedin.com"],
+    look: Look {
+        label: "LinkedIn",
+        colour: "#0a66c2",
+        profile: None,
+        hashtag: Some("https://www.linkedin.com/feed/hashtag/"),
+    },
     ..Detector::BASE
 };
 

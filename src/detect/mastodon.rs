@@ -11,7 +11,7 @@
 use chrono::{DateTime, Utc};
 
 use super::dom::{self, TextOpts};
-use super::{Detector, Page, PostRef, urls};
+use super::{Detector, Look, Page, PostRef, urls};
 use crate::post::{Form, Kind, Platform, Post};
 
 /// Everything about Mastodon and compatible servers.
@@ -25,6 +25,12 @@ pub(crate) static PLATFORM: Detector = Detector {
     id_time,
     identity,
     names: &["mastodon"],
+    look: Look {
+        label: "Mastodon",
+        colour: "#563acc",
+        profile: None,
+        hashtag: None,
+    },
     ..Detector::BASE
 };
 

@@ -138,6 +138,23 @@ pub(crate) struct Detector {
     pub names: &'static [&'static str],
     /// The platform's own web hosts (subdomains included).
     pub hosts: &'static [&'static str],
+    /// How its posts are drawn in a report.
+    pub look: Look,
+}
+
+/// How a platform's posts are drawn in a report: its name, its colour (white text on it meets
+/// WCAG AA), and where its profiles and hashtags live on the web (the handle or tag is
+/// appended).
+#[derive(Debug)]
+pub(crate) struct Look {
+    /// The platform's name as people write it.
+    pub label: &'static str,
+    /// A `#rrggbb` colour.
+    pub colour: &'static str,
+    /// The URL a handle is appended to for its profile, where that is one address per handle.
+    pub profile: Option<&'static str>,
+    /// The URL a hashtag (without `#`) is appended to.
+    pub hashtag: Option<&'static str>,
 }
 
 impl Detector {
@@ -158,7 +175,18 @@ impl Detector {
         tidy_text: |t| t,
         names: &[],
         hosts: &[],
+        look: Look {
+            label: "",
+            colour: "#57606a",
+            profile: None,
+            hashtag: None,
+        },
     };
+}
+
+/// How a platform's posts are drawn in a report.
+pub(crate) fn look(platform: Platform) -> &'static Look {
+    &detector(platform).look
 }
 
 /// The platform's entry in the table.

@@ -13,7 +13,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::dom::{self, TextOpts};
-use super::{Amp, Detector, Page, PostRef, urls};
+use super::{Amp, Detector, Look, Page, PostRef, urls};
 use crate::post::{Form, Kind, Platform, Post};
 
 /// Everything about Reddit.
@@ -29,6 +29,12 @@ pub(crate) static PLATFORM: Detector = Detector {
     }],
     names: &["reddit"],
     hosts: &["reddit.com", "redd.it", "redditmedia.com"],
+    look: Look {
+        label: "Reddit",
+        colour: "#b83700",
+        profile: None,
+        hashtag: None,
+    },
     ..Detector::BASE
 };
 

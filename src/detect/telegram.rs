@@ -5,7 +5,7 @@
 //! Identity is channel + message number (`post_id` = `channel/number`, `handle` = channel).
 //! Not posts: the discussion, login and share widgets; private `t.me/c/…` links.
 
-use super::{Detector, Page, PostRef, urls};
+use super::{Detector, Look, Page, PostRef, urls};
 use crate::post::{Form, Kind, Platform, Post};
 
 /// Everything about Telegram.
@@ -16,6 +16,12 @@ pub(crate) static PLATFORM: Detector = Detector {
     parse_url,
     names: &["telegram"],
     hosts: &["t.me", "telegram.me", "telegram.dog"],
+    look: Look {
+        label: "Telegram",
+        colour: "#1a6f9c",
+        profile: Some("https://t.me/"),
+        hashtag: None,
+    },
     ..Detector::BASE
 };
 

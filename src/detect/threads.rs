@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::dom;
-use super::{Detector, Page, PostRef, urls};
+use super::{Detector, Look, Page, PostRef, urls};
 use crate::post::{Form, Kind, Platform, Post};
 
 /// Everything about Threads.
@@ -20,6 +20,12 @@ pub(crate) static PLATFORM: Detector = Detector {
     parse_url,
     names: &["threads"],
     hosts: &["threads.net", "threads.com"],
+    look: Look {
+        label: "Threads",
+        colour: "#101010",
+        profile: Some("https://www.threads.net/@"),
+        hashtag: None,
+    },
     ..Detector::BASE
 };
 

@@ -11,7 +11,7 @@
 use scraper::ElementRef;
 
 use super::dom;
-use super::{Amp, Detector, Page, PostRef, urls};
+use super::{Amp, Detector, Look, Page, PostRef, urls};
 use crate::post::{Form, Kind, Platform, Post};
 
 /// Everything about TikTok.
@@ -29,6 +29,12 @@ pub(crate) static PLATFORM: Detector = Detector {
     }],
     names: &["tiktok"],
     hosts: &["tiktok.com"],
+    look: Look {
+        label: "TikTok",
+        colour: "#25282d",
+        profile: Some("https://www.tiktok.com/@"),
+        hashtag: Some("https://www.tiktok.com/tag/"),
+    },
     ..Detector::BASE
 };
 

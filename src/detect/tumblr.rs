@@ -19,7 +19,7 @@
 //! Not posts: blog home pages, tag and search pages, reblog and share links, follow buttons.
 
 use super::tags::{self, TagKind};
-use super::{Detector, Page, PostRef, urls};
+use super::{Detector, Look, Page, PostRef, urls};
 use crate::post::{Form, Kind, Platform, Post};
 
 /// Everything about Tumblr.
@@ -30,6 +30,12 @@ pub(crate) static PLATFORM: Detector = Detector {
     parse_url,
     names: &["tumblr"],
     hosts: &["tumblr.com"],
+    look: Look {
+        label: "Tumblr",
+        colour: "#36465d",
+        profile: Some("https://www.tumblr.com/"),
+        hashtag: Some("https://www.tumblr.com/tagged/"),
+    },
     ..Detector::BASE
 };
 

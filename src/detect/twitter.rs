@@ -34,7 +34,7 @@ use super::dom::{self, TextOpts};
 use super::tags::{self, Tag};
 use super::text;
 use super::view::TextView;
-use super::{Amp, Detector, Page, PostRef, dates, urls};
+use super::{Amp, Detector, Look, Page, PostRef, dates, urls};
 use crate::post::{Form, Kind, Platform, Post};
 
 /// Everything about Twitter / X.
@@ -55,6 +55,12 @@ pub(crate) static PLATFORM: Detector = Detector {
     id_time: snowflake_time,
     names: &["twitter", "tweet", "x"],
     hosts: HOSTS,
+    look: Look {
+        label: "X (Twitter)",
+        colour: "#0f1419",
+        profile: Some("https://x.com/"),
+        hashtag: Some("https://x.com/hashtag/"),
+    },
     ..Detector::BASE
 };
 

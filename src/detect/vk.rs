@@ -37,7 +37,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::tags::{self, Tag, TagKind};
-use super::{Detector, Page, PostRef, urls};
+use super::{Detector, Look, Page, PostRef, urls};
 use crate::post::{Form, Kind, Platform, Post};
 
 /// Everything about VK.
@@ -56,6 +56,12 @@ pub(crate) static PLATFORM: Detector = Detector {
     parse_url,
     names: &["vk", "vkontakte"],
     hosts: &["vk.com", "vk.ru", "vkvideo.ru", "vkontakte.ru"],
+    look: Look {
+        label: "VK",
+        colour: "#0061c2",
+        profile: Some("https://vk.com/"),
+        hashtag: None,
+    },
     ..Detector::BASE
 };
 

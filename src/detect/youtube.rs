@@ -5,7 +5,7 @@
 //! Not posts: playlists (`/embed/videoseries`), live-stream and channel embeds, channel and
 //! user pages. IDs are 11 characters, case-sensitive.
 
-use super::{Amp, Detector, Page, PostRef, urls};
+use super::{Amp, Detector, Look, Page, PostRef, urls};
 use crate::post::{Form, Kind, Platform, Post};
 
 /// Everything about YouTube.
@@ -22,6 +22,12 @@ pub(crate) static PLATFORM: Detector = Detector {
     }],
     names: &["youtube"],
     hosts: &["youtube.com", "youtu.be", "youtube-nocookie.com"],
+    look: Look {
+        label: "YouTube",
+        colour: "#c00000",
+        profile: Some("https://www.youtube.com/@"),
+        hashtag: Some("https://www.youtube.com/hashtag/"),
+    },
     ..Detector::BASE
 };
 
