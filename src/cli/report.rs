@@ -16,7 +16,10 @@ pub(super) fn run(a: ReportArgs) -> anyhow::Result<Exit> {
     } else {
         // Written beside the target and renamed over it, so a reader never sees half a page
         // and a failed write leaves the old page.
-        let name = a.output.file_name().map(|n| n.to_string_lossy().into_owned());
+        let name = a
+            .output
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned());
         let tmp = a
             .output
             .with_file_name(format!(".{}.tmp", name.as_deref().unwrap_or("report.html")));

@@ -174,11 +174,7 @@ pub(super) fn bars(items: &[(String, usize)], top: usize, label: &str) -> String
     }
     out.push_str("</ol>");
     if items.len() > top {
-        let _ = write!(
-            out,
-            "<p class=\"none\">and {} more</p>",
-            items.len() - top
-        );
+        let _ = write!(out, "<p class=\"none\">and {} more</p>", items.len() - top);
     }
     out
 }
@@ -189,7 +185,10 @@ mod tests {
 
     #[test]
     fn labels_are_escaped_and_control_characters_replaced() {
-        assert_eq!(esc("<b a=\"1\">&'\u{1b}"), "&lt;b a=&quot;1&quot;&gt;&amp;&#39;\u{fffd}");
+        assert_eq!(
+            esc("<b a=\"1\">&'\u{1b}"),
+            "&lt;b a=&quot;1&quot;&gt;&amp;&#39;\u{fffd}"
+        );
         let html = bars(&[("<script>".into(), 2), ("b".into(), 1)], 1, "x");
         assert!(html.contains("&lt;script&gt;") && !html.contains("<script>"));
         assert!(html.contains("and 1 more"));
@@ -217,8 +216,14 @@ mod tests {
     #[test]
     fn spans_over_twenty_years_are_drawn_per_year() {
         let mut months = BTreeMap::new();
-        months.insert("1990-01".to_string(), BTreeMap::from([(Platform::Twitter, 1)]));
-        months.insert("2020-06".to_string(), BTreeMap::from([(Platform::Twitter, 2)]));
+        months.insert(
+            "1990-01".to_string(),
+            BTreeMap::from([(Platform::Twitter, 1)]),
+        );
+        months.insert(
+            "2020-06".to_string(),
+            BTreeMap::from([(Platform::Twitter, 2)]),
+        );
         let svg = timeline(&months);
         assert!(svg.contains("Posts per year"));
         assert_eq!(svg.matches("<rect").count(), 2);

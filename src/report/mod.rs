@@ -188,7 +188,10 @@ fn site_of(s: &Sighting) -> String {
     s.url
         .as_deref()
         .and_then(|u| url::Url::parse(u).ok())
-        .and_then(|u| u.host_str().map(|h| h.trim_start_matches("www.").to_string()))
+        .and_then(|u| {
+            u.host_str()
+                .map(|h| h.trim_start_matches("www.").to_string())
+        })
         .unwrap_or_else(|| "local files".into())
 }
 
@@ -279,7 +282,11 @@ fn page(
             None => undated += 1,
         }
         if let Some(h) = &r.handle {
-            let h = format!("@{} ({})", h.trim_start_matches('@'), detect::look(r.platform).label);
+            let h = format!(
+                "@{} ({})",
+                h.trim_start_matches('@'),
+                detect::look(r.platform).label
+            );
             *handles.entry(h).or_insert(0) += 1;
         }
         *forms.entry(r.form.as_str().to_string()).or_insert(0) += 1;
@@ -287,7 +294,11 @@ fn page(
         for s in &p.sightings {
             sightings += 1;
             post_sites.insert(site_of(s));
-            articles.insert(format!("{}\u{0}{}", s.sha256, s.path.as_deref().unwrap_or("")));
+            articles.insert(format!(
+                "{}\u{0}{}",
+                s.sha256,
+                s.path.as_deref().unwrap_or("")
+            ));
         }
         for s in post_sites {
             *sites.entry(s).or_insert(0) += 1;
@@ -456,8 +467,7 @@ fn page(
 
 /// The base64 of a text's SHA-256, as a Content-Security-Policy hash source writes it.
 fn base64_sha256(s: &str) -> String {
-    const ALPHABET: &[u8; 64] =
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let digest = Sha256::digest(s.as_bytes());
     let mut out = String::with_capacity(44);
     for chunk in digest.chunks(3) {
