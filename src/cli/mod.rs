@@ -13,6 +13,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 mod archive;
+mod export;
 mod messages;
 mod output;
 mod query;
@@ -75,6 +76,52 @@ enum Command {
     /// an overview and a card per post with every sighting, searchable offline.
     #[command(after_help = REPORT_HELP)]
     Report(ReportArgs),
+    /// Write the archive (or the posts the filters select) as records for other tools: JSON
+    /// lines, one JSON array or CSV, one record per post or one per sighting.
+    #[command(after_help = EXPORT_HELP)]
+    Export(ExportArgs),
+}
+
+const EXPORT_HELP: &str = "\
+Examples:
+  embedvault export > archive.jsonl                  # every post, embeds and mentions
+  embedvault export --format csv --sightings > sightings.csv
+  embedvault export --format json --platform twitter --since 2021 > twitter.json
+
+A post record is the one `query --format jsonl` writes (the record, its sightings and its
+archive_id). With --sightings each record is one place a post was seen: the post's fields, its
+archive_id, `source` set to that sighting's provenance, and the whole sighting under `sighting`.
+CSV quotes every cell (IDs stay text) and neutralises cells a spreadsheet would run as formulas
+(see --csv-raw).
+
+Exit codes: 0 written; 2 a missing or unreadable database.";
+
+/// Output formats for `export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ExportFormat {
+    /// One JSON object per line.
+    Jsonl,
+    /// One JSON array.
+    Json,
+    /// CSV with a header, every cell quoted.
+    Csv,
+}
+
+#[derive(Debug, clap::Args)]
+struct ExportArgs {
+    #[command(flatten)]
+    db: DbArg,
+    #[command(flatten)]
+    filter: FilterArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "jsonl")]
+    format: ExportFormat,
+    /// One record per sighting instead of one per post.
+    #[arg(long)]
+    sightings: bool,
+    /// With --format csv, write every cell exactly as stored (see `query --help`).
+    #[arg(long)]
+    csv_raw: bool,
 }
 
 const REPORT_HELP: &str = "\
@@ -285,14 +332,19 @@ struct FilterArgs {
     /// Posts seen in an input whose path or URL contains TEXT.
     #[arg(long, value_name = "TEXT")]
     source: Option<String>,
-    /// Embeds (default), mentions, or all.
-    #[arg(long, value_enum, default_value = "embed")]
-    kind: KindArg,
+    /// Embeds, mentions, or all [default: embed; for export: all].
+    #[arg(long, value_enum)]
+    kind: Option<KindArg>,
 }
 
 impl FilterArgs {
-    /// The library's filter, with at most `limit` posts.
+    /// The library's filter, with at most `limit` posts; embeds only unless `--kind` says.
     fn filter(self, limit: Option<usize>) -> embedvault::Filter {
+        self.filter_or(limit, KindArg::Embed)
+    }
+
+    /// The library's filter, with `kind` when `--kind` is not given.
+    fn filter_or(self, limit: Option<usize>, kind: KindArg) -> embedvault::Filter {
         embedvault::Filter {
             platform: self.platform,
             handle: self.handle,
@@ -300,7 +352,7 @@ impl FilterArgs {
             since: self.since,
             until: self.until,
             source: self.source,
-            kind: match self.kind {
+            kind: match self.kind.unwrap_or(kind) {
                 KindArg::Embed => embedvault::KindFilter::Embed,
                 KindArg::Mention => embedvault::KindFilter::Mention,
                 KindArg::All => embedvault::KindFilter::All,
@@ -423,6 +475,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Show(a) => show::run(a),
         Command::Stats(a) => stats::run(a),
         Command::Report(a) => report::run(a),
+        Command::Export(a) => export::run(a),
     };
     match result {
         Ok(Exit::Ok) => EXIT_OK,

@@ -35,7 +35,7 @@ fn row(s: &StoredPost) -> Vec<String> {
 }
 
 /// The CSV columns in their published order; fields added to the record later follow them.
-const CSV_COLUMNS: &[&str] = &[
+pub(super) const CSV_COLUMNS: &[&str] = &[
     "platform",
     "kind",
     "form",
@@ -63,7 +63,7 @@ const CSV_COLUMNS: &[&str] = &[
 
 /// A record's fields by CSV column: the record's own fields, its first sighting's provenance
 /// inline, lists joined (notes by `; `, others by a space), and the number of sightings.
-fn csv_fields(p: &StoredPost) -> io::Result<Map<String, Value>> {
+pub(super) fn csv_fields(p: &StoredPost) -> io::Result<Map<String, Value>> {
     let Value::Object(mut m) = serde_json::to_value(p)? else {
         return Ok(Map::new());
     };
@@ -120,22 +120,37 @@ fn neutralise(column: &str, cell: String) -> String {
     format!("'{cell}")
 }
 
-/// CSV: one row per post. Every field is quoted so that spreadsheet tools keep 19-digit IDs as
-/// text; with `safe`, cells that would run as formulas are neutralised (see [`neutralise`]).
-fn write_csv<W: Write>(out: W, posts: &[StoredPost], safe: bool) -> anyhow::Result<()> {
-    let mut w = csv::WriterBuilder::new()
-        .quote_style(csv::QuoteStyle::Always)
-        .from_writer(out);
-    let rows: Vec<Map<String, Value>> = posts.iter().map(csv_fields).collect::<io::Result<_>>()?;
-    // Columns: the published ones, then any the record has gained since, in record order.
+/// The CSV columns of a post row: the published ones, then any the record has gained since, in
+/// record order.
+pub(super) fn csv_columns() -> Vec<String> {
     let mut columns: Vec<String> = CSV_COLUMNS.iter().map(|c| c.to_string()).collect();
     for k in StoredPost::field_names() {
         if !columns.contains(&k) && k != "source" {
             columns.push(k);
         }
     }
-    w.write_record(&columns)?;
-    for m in &rows {
+    columns
+}
+
+/// CSV: one row per post. Every field is quoted so that spreadsheet tools keep 19-digit IDs as
+/// text; with `safe`, cells that would run as formulas are neutralised (see [`neutralise`]).
+fn write_csv<W: Write>(out: W, posts: &[StoredPost], safe: bool) -> anyhow::Result<()> {
+    let rows: Vec<Map<String, Value>> = posts.iter().map(csv_fields).collect::<io::Result<_>>()?;
+    write_csv_rows(out, &csv_columns(), &rows, safe)
+}
+
+/// CSV rows by column name, every cell quoted, neutralised when `safe`.
+pub(super) fn write_csv_rows<W: Write>(
+    out: W,
+    columns: &[String],
+    rows: &[Map<String, Value>],
+    safe: bool,
+) -> anyhow::Result<()> {
+    let mut w = csv::WriterBuilder::new()
+        .quote_style(csv::QuoteStyle::Always)
+        .from_writer(out);
+    w.write_record(columns)?;
+    for m in rows {
         w.write_record(columns.iter().map(|c| {
             let v = cell(c, m.get(c));
             if safe { neutralise(c, v) } else { v }
