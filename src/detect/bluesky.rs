@@ -31,7 +31,7 @@ pub(crate) static PLATFORM: Detector = Detector {
     hosts: &["bsky.app"],
     look: Look {
         label: "Bluesky",
-        colour: "#0560c8",
+        colour: "#0369a1",
         profile: Some("https://bsky.app/profile/"),
         hashtag: Some("https://bsky.app/hashtag/"),
     },

@@ -33,7 +33,7 @@ pub(crate) static PLATFORM: Detector = Detector {
     hosts: &["facebook.com", "fb.com"],
     look: Look {
         label: "Facebook",
-        colour: "#1458c7",
+        colour: "#1d4ed8",
         profile: Some("https://www.facebook.com/"),
         hashtag: Some("https://www.facebook.com/hashtag/"),
     },

@@ -36,7 +36,7 @@ pub(crate) static PLATFORM: Detector = Detector {
     hosts: &["instagram.com", "instagr.am"],
     look: Look {
         label: "Instagram",
-        colour: "#b52f7c",
+        colour: "#a21caf",
         profile: Some("https://www.instagram.com/"),
         hashtag: Some("https://www.instagram.com/explore/tags/"),
     },

@@ -16,7 +16,7 @@ pub(crate) static PLATFORM: Detector = Detector {
     hosts: &["linkedin.com"],
     look: Look {
         label: "LinkedIn",
-        colour: "#0a66c2",
+        colour: "#312e81",
         profile: None,
         hashtag: Some("https://www.linkedin.com/feed/hashtag/"),
     },

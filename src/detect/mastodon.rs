@@ -27,7 +27,7 @@ pub(crate) static PLATFORM: Detector = Detector {
     names: &["mastodon"],
     look: Look {
         label: "Mastodon",
-        colour: "#563acc",
+        colour: "#6d28d9",
         profile: None,
         hashtag: None,
     },

@@ -31,7 +31,7 @@ pub(crate) static PLATFORM: Detector = Detector {
     hosts: &["reddit.com", "redd.it", "redditmedia.com"],
     look: Look {
         label: "Reddit",
-        colour: "#b83700",
+        colour: "#c2410c",
         profile: None,
         hashtag: None,
     },

@@ -18,7 +18,7 @@ pub(crate) static PLATFORM: Detector = Detector {
     hosts: &["t.me", "telegram.me", "telegram.dog"],
     look: Look {
         label: "Telegram",
-        colour: "#1a6f9c",
+        colour: "#15803d",
         profile: Some("https://t.me/"),
         hashtag: None,
     },

@@ -22,7 +22,7 @@ pub(crate) static PLATFORM: Detector = Detector {
     hosts: &["threads.net", "threads.com"],
     look: Look {
         label: "Threads",
-        colour: "#101010",
+        colour: "#57534e",
         profile: Some("https://www.threads.net/@"),
         hashtag: None,
     },

@@ -31,7 +31,7 @@ pub(crate) static PLATFORM: Detector = Detector {
     hosts: &["tiktok.com"],
     look: Look {
         label: "TikTok",
-        colour: "#25282d",
+        colour: "#0f766e",
         profile: Some("https://www.tiktok.com/@"),
         hashtag: Some("https://www.tiktok.com/tag/"),
     },

@@ -32,7 +32,7 @@ pub(crate) static PLATFORM: Detector = Detector {
     hosts: &["tumblr.com"],
     look: Look {
         label: "Tumblr",
-        colour: "#36465d",
+        colour: "#9d174d",
         profile: Some("https://www.tumblr.com/"),
         hashtag: Some("https://www.tumblr.com/tagged/"),
     },

@@ -58,7 +58,7 @@ pub(crate) static PLATFORM: Detector = Detector {
     hosts: &["vk.com", "vk.ru", "vkvideo.ru", "vkontakte.ru"],
     look: Look {
         label: "VK",
-        colour: "#0061c2",
+        colour: "#854d0e",
         profile: Some("https://vk.com/"),
         hashtag: None,
     },

@@ -24,7 +24,7 @@ pub(crate) static PLATFORM: Detector = Detector {
     hosts: &["youtube.com", "youtu.be", "youtube-nocookie.com"],
     look: Look {
         label: "YouTube",
-        colour: "#c00000",
+        colour: "#b91c1c",
         profile: Some("https://www.youtube.com/@"),
         hashtag: Some("https://www.youtube.com/hashtag/"),
     },

@@ -492,6 +492,35 @@ fn base64_sha256(s: &str) -> String {
 mod tests {
     use super::*;
 
+    /// WCAG relative luminance of `#rrggbb`.
+    fn luminance(hex: &str) -> f64 {
+        let c = |i: usize| {
+            let v = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap()) / 255.0;
+            if v <= 0.03928 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * c(1) + 0.7152 * c(3) + 0.0722 * c(5)
+    }
+
+    #[test]
+    fn platform_colours_are_distinct_and_readable_under_white_text() {
+        let mut seen = Vec::new();
+        for p in crate::Platform::ALL {
+            let colour = detect::look(*p).colour;
+            assert!(
+                colour.len() == 7 && colour.starts_with('#'),
+                "{p:?} {colour}"
+            );
+            let contrast = 1.05 / (luminance(colour) + 0.05);
+            assert!(contrast >= 4.5, "{p:?} {colour}: {contrast:.2} under white");
+            assert!(!seen.contains(&colour), "{p:?} shares {colour}");
+            seen.push(colour);
+        }
+    }
+
     #[test]
     fn the_script_hash_is_base64_of_sha256() {
         // SHA-256 of "abc" in base64, as `openssl dgst -sha256 -binary | base64` gives it.
