@@ -5,6 +5,7 @@ mod archive_cli;
 mod cli;
 mod corpus;
 mod reliability;
+mod report;
 mod robustness;
 mod samples;
 mod store;

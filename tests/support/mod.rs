@@ -124,3 +124,4 @@ pub fn assert_paths_agree(path: &Path) -> usize {
     assert_eq!(a, b, "{}", path.display());
     a.posts.len()
 }
+pub mod browser;
