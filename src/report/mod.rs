@@ -372,7 +372,8 @@ fn page(
     let _ = writeln!(
         h,
         "<div class=\"panels\"><div class=\"panel wide chart\"><h3>Posts per month by platform\
-         </h3>{}{}{}</div>",
+         </h3><div class=\"scroll\" tabindex=\"0\" role=\"region\" \
+         aria-label=\"Timeline, scrolls sideways on narrow screens\">{}</div>{}{}</div>",
         charts::timeline(&months),
         charts::legend(&by_platform),
         if undated > 0 {
