@@ -48,6 +48,11 @@ fn html_links(page: &Page<'_>) -> Vec<Post> {
         page.hits.offsets().collect()
     };
     let mut last_end = 0;
+    // Each look back for the run's start goes only as far as the previous candidate's: many
+    // candidates in one long run (or one long tag) share its start, and its verdict.
+    let mut looked_back = 0;
+    let mut run_start = 0;
+    let mut rejected = None;
     for pos in candidates {
         if pos >= b.len() || b[pos] == b'<' {
             continue;
@@ -55,11 +60,22 @@ fn html_links(page: &Page<'_>) -> Vec<Post> {
         if pos < last_end || page.is_claimed(pos) || page.is_opaque(pos) {
             continue;
         }
-        let start = memchr::memrchr2(b'>', b'<', &b[..pos]).map_or(0, |p| p + 1);
+        let from = if pos >= looked_back { looked_back } else { 0 };
+        let start = match memchr::memrchr2(b'>', b'<', &b[from..pos]) {
+            Some(p) => from + p + 1,
+            None if from > 0 => run_start,
+            None => 0,
+        };
+        (looked_back, run_start) = (pos, start);
+        if rejected == Some(start) {
+            continue;
+        }
         if start > 0 && b[start - 1] == b'<' {
+            rejected = Some(start);
             continue; // inside a tag
         }
         if start > 0 && link_text(html, start) {
+            rejected = Some(start);
             continue; // a link's own text: the link was read above
         }
         let end = memchr::memchr(b'<', &b[pos..]).map_or(b.len(), |p| pos + p);
