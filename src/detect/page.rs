@@ -221,7 +221,7 @@ impl<'a> Page<'a> {
                 tag.attrs(html).any(|(name, value)| {
                     let is_class = name.eq_ignore_ascii_case("class")
                         || name.eq_ignore_ascii_case("classname")
-                        || name.len() > 5 && name[..5].eq_ignore_ascii_case("data-");
+                        || name.len() > 5 && name.as_bytes()[..5].eq_ignore_ascii_case(b"data-");
                     is_class && classes.iter().any(|k| tags::has_class(value, k))
                 })
             })
