@@ -311,7 +311,9 @@ impl Archive {
     /// sources, runs and failures.
     fn stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let stats = py.detach(|| self.lock().stats()).map_err(error)?;
-        to_python(py, &stats)
+        // Through JSON, so that the date span is a list as in the command line's JSON rather
+        // than the tuple it is in Rust.
+        to_python(py, &serde_json::to_value(&stats).map_err(error)?)
     }
 
     fn __repr__(&self) -> String {

@@ -2,12 +2,14 @@
 sample; bytes and str give the same; threads give what one thread gives; errors are
 `embedvault.Error`."""
 
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 import embedvault
-from support import ROOT, jsonl, sample_files
+from support import ROOT, SAMPLES, jsonl, sample_files
 
 FILES = sample_files()
 
@@ -128,3 +130,28 @@ def test_errors_are_embedvault_errors_with_the_librarys_message():
         embedvault.scan(b"x", kind="pdf")
     with pytest.raises(TypeError, match="bytes or str"):
         embedvault.scan(42)
+
+
+def test_the_gil_is_released_while_scanning():
+    # While one thread scans a large page, another Python thread keeps running: with the GIL
+    # held it could run only in the moments before and after the call.
+    page = (SAMPLES / "twitter" / "blockquote-modern.html").read_bytes()
+    data = page * (40_000_000 // len(page))
+    span = {}
+
+    def worker():
+        span["start"] = time.perf_counter()
+        span["posts"] = len(embedvault.scan(data, kind="html"))
+        span["end"] = time.perf_counter()
+
+    thread = threading.Thread(target=worker)
+    ticks = []
+    thread.start()
+    while thread.is_alive():
+        ticks.append(time.perf_counter())
+    thread.join()
+    inside = [t for t in ticks if span["start"] < t < span["end"]]
+    took = span["end"] - span["start"]
+    assert span["posts"] > 1000
+    assert took > 0.05, f"the scan took {took:.3f} s, too short to tell"
+    assert inside and inside[-1] - inside[0] > took / 2, (len(inside), took)
