@@ -36,9 +36,13 @@ step "building the embedvault binary (release)"
 cargo build --release --bin embedvault
 
 step "building the wheel (maturin, abi3)"
+# The bindings build in the root's target/ with the root's release profile, so the root crate
+# and its dependencies, just compiled for the binary, are not compiled again; the wheel lands in
+# target/wheels/.
+export CARGO_TARGET_DIR="$PWD/target"
 (cd python && "../$venv/bin/maturin" build --release --interpreter "../$py" --quiet 2>&1 |
     grep -v '^\s*$' | tail -n 3 >&2)
-wheel=$(ls -t python/target/wheels/embedvault-*-abi3-*.whl | head -n 1)
+wheel=$(ls -t target/wheels/embedvault-*-abi3-*.whl | head -n 1)
 "$py" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps "$wheel"
 step "installed $wheel"
 
