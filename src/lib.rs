@@ -68,6 +68,8 @@ mod scan;
 
 mod store;
 
+mod search;
+
 mod query;
 
 mod archive;

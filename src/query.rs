@@ -31,8 +31,12 @@ pub struct Filter {
     pub platform: Option<String>,
     /// Handle, with or without `@`, case-insensitive.
     pub handle: Option<String>,
-    /// An FTS5 expression over text, handle and display name.
+    /// Words to search for in text, handle and display name, all required, folded for case and
+    /// diacritics (`ё` = `е`, `ß` = `ss`); `word*` is a prefix. Hashtags, `@handles`, hyphens,
+    /// apostrophes and URLs are taken as typed. With `fts`, an FTS5 expression instead.
     pub search: Option<String>,
+    /// Whether `search` is a full FTS5 expression (`border AND (migrants OR refugees)`).
+    pub fts: bool,
     /// Earliest post date (`YYYY-MM-DD`, inclusive): the ID's time, else the shown date.
     pub since: Option<String>,
     /// Latest post date (inclusive).
@@ -173,12 +177,19 @@ pub(crate) fn query_with(store: &Store, f: &Filter, full: bool) -> Result<Vec<St
         KindFilter::All => {}
     }
     if let Some(q) = &f.search {
-        check_search(store, q)?;
-        arg(
-            &mut sql,
-            " AND p.id IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?)",
-            q.clone(),
-        );
+        let expr = if f.fts {
+            Some(crate::search::fts_query(q))
+        } else {
+            crate::search::plain_query(q)
+        };
+        if let Some(expr) = expr {
+            check_search(store, q, &expr)?;
+            arg(
+                &mut sql,
+                " AND p.id IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?)",
+                expr,
+            );
+        }
     }
     let day = "coalesce(substr(p.created_at, 1, 10), p.date)";
     if let Some(d) = &f.since {
@@ -230,12 +241,13 @@ fn fetch_on(
     Ok(posts)
 }
 
-/// Runs the search expression alone so that an FTS5 syntax error becomes a clear message.
-fn check_search(store: &Store, q: &str) -> Result<()> {
+/// Runs the search expression alone so that an FTS5 syntax error becomes a clear message
+/// naming what was typed (`q`; `expr` is what it became).
+fn check_search(store: &Store, q: &str, expr: &str) -> Result<()> {
     store.read(|conn| {
         conn.query_row(
             "SELECT count(*) FROM posts_fts WHERE posts_fts MATCH ?1",
-            [q],
+            [expr],
             |r| r.get::<_, i64>(0),
         )
         .map(|_| ())

@@ -264,12 +264,45 @@ fn full_text_search_finds_words_in_english_and_russian() {
     assert_eq!(en[0].post.handle.as_deref(), Some("harbourswim_cl"));
     // Handles and display names are indexed too.
     assert!(!search("Госпогранкомитет").is_empty());
-    // A syntax error is a clear error, not a crash.
+    // A syntax error in an FTS5 expression is a clear error, not a crash.
     let bad = archive.query(&Filter {
         search: Some("foo AND (".into()),
+        fts: true,
         ..Filter::default()
     });
     assert!(matches!(bad, Err(Error::Search { .. })));
+}
+
+#[test]
+fn an_archive_from_before_folded_search_is_reindexed_when_opened_for_writing() {
+    let dir = temp_dir("store-fold");
+    let path = dir.join("v2.db");
+    let c = rusqlite::Connection::open(&path).expect("create");
+    c.execute_batch(include_str!("../src/store/schema.sql"))
+        .expect("schema 1");
+    c.execute_batch(include_str!("../src/store/migrate_002.sql"))
+        .expect("schema 2");
+    c.pragma_update(None, "user_version", 2).expect("version");
+    c.execute(
+        "INSERT INTO posts (identity, platform, kind, form, detector, first_seen, last_seen,
+         handle, text) VALUES ('twitter:id:1', 'twitter', 'embed', 'text', 'twitter/text',
+         '2024-01-01', '2024-01-01', 'Zoë_Ёж', 'Жители Верхнеозёрска и Straße')",
+        [],
+    )
+    .expect("a post");
+    drop(c);
+    let archive = Archive::open(&path).expect("migrates");
+    for words in ["верхнеозерска", "strasse", "zoe_еж", "Ёж"] {
+        let hits = archive
+            .query(&Filter {
+                search: Some(words.into()),
+                ..Filter::default()
+            })
+            .expect("search");
+        assert_eq!(hits.len(), 1, "{words}");
+    }
+    drop(archive);
+    assert_eq!(user_version(&path), embedvault::SCHEMA_VERSION);
 }
 
 fn user_version(path: &Path) -> i64 {

@@ -273,9 +273,16 @@ struct FilterArgs {
     /// Only this author handle (with or without @, any case).
     #[arg(long)]
     handle: Option<String>,
-    /// Full-text search over text, handle and display name (SQLite FTS5 syntax).
-    #[arg(long, value_name = "TEXT")]
+    /// Search text, handle and display name for these words, all required, whatever their case
+    /// and diacritics (ё = е, й = и, ß = ss, é = e). Words are taken as typed: #hashtags,
+    /// @handles, COVID-19, don't, U.S., pic.twitter.com; a word ending in * is a prefix
+    /// (демократ*).
+    #[arg(long, value_name = "WORDS")]
     search: Option<String>,
+    /// Read --search as a full SQLite FTS5 expression: AND, OR, NOT, NEAR(), "phrases",
+    /// prefix*, column:word (columns text, handle, display_name).
+    #[arg(long, requires = "search")]
+    fts: bool,
     /// Posts dated on or after this day (YYYY-MM-DD).
     #[arg(long, value_name = "DATE", value_parser = parse_day)]
     since: Option<String>,
@@ -297,6 +304,7 @@ impl FilterArgs {
             platform: self.platform,
             handle: self.handle,
             search: self.search,
+            fts: self.fts,
             since: self.since,
             until: self.until,
             source: self.source,

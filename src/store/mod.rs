@@ -199,6 +199,7 @@ impl Store {
     fn setup(mut conn: Connection, path: &Path) -> Result<Store> {
         let e = |err| sql_err(path, err);
         conn.busy_timeout(BUSY_TIMEOUT).map_err(e)?;
+        register_fold(&conn).map_err(e)?;
         // WAL lets readers go on while an archive run writes; the mode is kept in the file.
         // Only a file found to be an archive or blank gets here (see `open`). On a new file this
         // writes the header, so the schema itself is then written through the WAL: a crash
@@ -430,6 +431,27 @@ fn wal_mode(conn: &Connection) -> rusqlite::Result<()> {
         std::thread::sleep(pause);
         pause = (pause * 2).min(Duration::from_millis(100));
     }
+}
+
+/// Registers `embedvault_fold(text)`, the folding the full-text index holds (see
+/// [`crate::search::fold`]); the index's triggers call it, so every connection that writes
+/// posts needs it. `NULL` stays `NULL`.
+fn register_fold(conn: &Connection) -> rusqlite::Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    use rusqlite::types::ValueRef;
+    conn.create_scalar_function(
+        "embedvault_fold",
+        1,
+        FunctionFlags::SQLITE_UTF8
+            | FunctionFlags::SQLITE_DETERMINISTIC
+            | FunctionFlags::SQLITE_INNOCUOUS,
+        |ctx| {
+            Ok(match ctx.get_raw(0) {
+                ValueRef::Text(t) => Some(crate::search::fold(&String::from_utf8_lossy(t))),
+                _ => None,
+            })
+        },
+    )
 }
 
 /// How many times a read is done again when the file changed under it.
