@@ -27,9 +27,11 @@ pub enum KindFilter {
 /// Query filters; every `None` matches everything.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
-    /// Platform name (`twitter`).
+    /// Platform name (`twitter`) or an alias ([`platform_named`]: `x`, `fb`, `truthsocial`…),
+    /// any case. A name no platform has matches nothing.
     pub platform: Option<String>,
-    /// Handle, with or without `@`, case-insensitive.
+    /// Handle, with or without `@`, case-insensitive; a `user@host` handle (Mastodon, Truth
+    /// Social) is also found by its user part alone.
     pub handle: Option<String>,
     /// Words to search for in text, handle and display name, all required, folded for case and
     /// diacritics (`ё` = `е`, `ß` = `ss`); `word*` is a prefix. Hashtags, `@handles`, hyphens,
@@ -41,7 +43,7 @@ pub struct Filter {
     pub since: Option<String>,
     /// Latest post date (inclusive).
     pub until: Option<String>,
-    /// A substring of a sighting's source path or URL.
+    /// A substring of a sighting's source path or URL (ASCII letters in any case).
     pub source: Option<String>,
     /// Embeds, mentions or both.
     pub kind: KindFilter,
@@ -162,12 +164,26 @@ pub(crate) fn query_with(store: &Store, f: &Filter, full: bool) -> Result<Vec<St
         sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
     };
     if let Some(p) = &f.platform {
-        arg(&mut sql, " AND p.platform = ?", p.to_lowercase());
+        match platform_named(p) {
+            Some((platform, host)) => {
+                arg(&mut sql, " AND p.platform = ?", platform.as_str().into());
+                if let Some(host) = host {
+                    arg(
+                        &mut sql,
+                        " AND instr(lower(p.url), ?) > 0",
+                        format!("://{host}/"),
+                    );
+                }
+            }
+            None => arg(&mut sql, " AND p.platform = ?", p.to_lowercase()),
+        }
     }
     if let Some(h) = &f.handle {
+        // `user@host` handles are found by their user part too.
         arg(
             &mut sql,
-            " AND p.handle = ? COLLATE NOCASE",
+            " AND (p.handle = ? COLLATE NOCASE OR (instr(p.handle, '@') > 1
+              AND substr(p.handle, 1, instr(p.handle, '@') - 1) = ? COLLATE NOCASE))",
             h.trim_start_matches('@').to_string(),
         );
     }
@@ -202,8 +218,8 @@ pub(crate) fn query_with(store: &Store, f: &Filter, full: bool) -> Result<Vec<St
         arg(
             &mut sql,
             " AND EXISTS (SELECT 1 FROM sightings s JOIN sources so ON so.id = s.source
-              WHERE s.post = p.id AND (instr(so.path, ?) > 0 OR instr(so.url, ?) > 0))",
-            s.clone(),
+              WHERE s.post = p.id AND (instr(lower(so.path), ?) > 0 OR instr(lower(so.url), ?) > 0))",
+            s.to_ascii_lowercase(),
         );
     }
     sql.push_str(" ORDER BY coalesce(p.created_at, p.date) DESC NULLS LAST, p.id DESC");
@@ -212,6 +228,20 @@ pub(crate) fn query_with(store: &Store, f: &Filter, full: bool) -> Result<Vec<St
         sql.push_str(&format!(" LIMIT ?{}", args.len()));
     }
     fetch(store, &sql, &args, full)
+}
+
+/// What a platform name given to a filter means: the platform, and for an alias of a server
+/// (`truthsocial`) the host it narrows the platform to. Takes each platform's name and its
+/// aliases (`x`, `tw`, `fb`, `ig`, `yt`, `tt`, `bsky`, `tg`…) in any case; `None` for a name no
+/// platform has.
+pub fn platform_named(name: &str) -> Option<(crate::Platform, Option<&'static str>)> {
+    crate::detect::platform_named(name)
+}
+
+/// Every platform name [`platform_named`] takes, one entry per platform with its aliases in
+/// brackets (`twitter (x, tw)`), for messages that list them.
+pub fn platform_names() -> Vec<String> {
+    crate::detect::platform_names()
 }
 
 /// Runs a post query and attaches each post's sightings (with fragments and records when

@@ -97,3 +97,91 @@ fn fts_syntax_is_there_on_request_and_a_bad_expression_is_a_usage_error() {
     );
     assert!(out.stdout.is_empty());
 }
+
+#[test]
+fn platform_names_and_aliases_are_checked_and_an_unknown_one_is_a_usage_error() {
+    let twitter = query(&["--platform", "twitter"]);
+    assert_eq!(twitter.len(), 4);
+    for alias in ["X", "x", "Twitter", "tw"] {
+        assert_eq!(query(&["--platform", alias]), twitter, "{alias}");
+    }
+    assert_eq!(
+        handles(&query(&["--platform", "truthsocial"])),
+        ["GradyPollockEastfield@truthsocial.com"]
+    );
+    assert_eq!(query(&["--platform", "mastodon"]).len(), 1);
+    assert!(query(&["--platform", "fb"]).is_empty());
+    let out = run(&["query", "--db", db(), "--platform", "twiter"], None);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("unknown platform \"twiter\""), "{err}");
+    assert!(
+        err.contains("twitter (x, tw)") && err.contains("mastodon (truthsocial"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn source_is_any_case_and_handle_finds_user_at_host_by_its_user() {
+    let lower = query(&["--source", "themirror"]);
+    assert_eq!(handles(&lower), ["wahlblick_nord"]);
+    assert_eq!(query(&["--source", "TheMirror"]), lower);
+    assert_eq!(query(&["--source", "THEMIRROR"]), lower);
+    for h in [
+        "GradyPollockEastfield",
+        "@gradypollockeastfield",
+        "GradyPollockEastfield@truthsocial.com",
+    ] {
+        assert_eq!(
+            handles(&query(&["--handle", h])),
+            ["GradyPollockEastfield@truthsocial.com"],
+            "{h}"
+        );
+    }
+    // The user part must be whole: a prefix of it is not the user.
+    assert!(query(&["--handle", "GradyPollock"]).is_empty());
+}
+
+#[test]
+fn dates_take_a_year_a_month_or_a_day_and_sizes_take_units() {
+    let days = |args: &[&str]| -> Vec<String> {
+        let mut d: Vec<String> = query(args)
+            .iter()
+            .filter_map(|r| r["date"].as_str().map(str::to_string))
+            .collect();
+        d.sort();
+        d
+    };
+    assert_eq!(
+        days(&["--since", "2020-03", "--until", "2020-04"]),
+        ["2020-04-02"]
+    );
+    assert_eq!(
+        days(&["--since", "2020", "--until", "2020"]),
+        ["2020-04-02"]
+    );
+    assert_eq!(days(&["--until", "2020-04-02"]), ["2020-04-02"]);
+    assert_eq!(days(&["--until", "2020-04-01"]), Vec::<String>::new());
+    assert_eq!(days(&["--since", "2022"]), ["2022-04-02", "2024-06-02"]);
+    let out = run(&["query", "--db", db(), "--since", "2020-3"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("YYYY, YYYY-MM or YYYY-MM-DD"),
+        "{}",
+        stderr(&out)
+    );
+    for size in ["1M", "128MiB", "2k"] {
+        let out = run(
+            &["scan", FIXTURES, "--max-input", size, "--format", "jsonl"],
+            None,
+        );
+        assert_eq!(out.status.code(), Some(0), "{size}: {}", stderr(&out));
+    }
+    // 1k is below the largest fixture: that one is skipped, with a note.
+    let out = run(
+        &["scan", FIXTURES, "--max-input", "1k", "--format", "jsonl"],
+        None,
+    );
+    assert!(stderr(&out).contains("skipped"), "{}", stderr(&out));
+}

@@ -258,19 +258,82 @@ fn limit(d: std::time::Duration) -> Option<std::time::Duration> {
     (!d.is_zero()).then_some(d)
 }
 
-fn parse_day(s: &str) -> Result<String, String> {
-    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map(|d| d.to_string())
-        .map_err(|_| format!("{s:?} is not a date in the form YYYY-MM-DD"))
+/// A period given as `YYYY`, `YYYY-MM` or `YYYY-MM-DD`: its first and last day.
+fn parse_period(s: &str) -> Result<(chrono::NaiveDate, chrono::NaiveDate), String> {
+    use chrono::{Datelike, NaiveDate};
+    let bad = || {
+        format!("{s:?} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD (2020, 2020-03, 2020-03-15)")
+    };
+    let t = s.trim();
+    let parts: Vec<&str> = t.split('-').collect();
+    let num = |p: &str, len: usize| -> Result<u32, String> {
+        if p.len() == len && p.bytes().all(|b| b.is_ascii_digit()) {
+            p.parse().map_err(|_| bad())
+        } else {
+            Err(bad())
+        }
+    };
+    match parts.as_slice() {
+        [y] => {
+            let y = num(y, 4)? as i32;
+            let first = NaiveDate::from_ymd_opt(y, 1, 1).ok_or_else(bad)?;
+            let last = NaiveDate::from_ymd_opt(y, 12, 31).ok_or_else(bad)?;
+            Ok((first, last))
+        }
+        [y, m] => {
+            let (y, m) = (num(y, 4)? as i32, num(m, 2)?);
+            let first = NaiveDate::from_ymd_opt(y, m, 1).ok_or_else(bad)?;
+            let next = if m == 12 {
+                NaiveDate::from_ymd_opt(y + 1, 1, 1)
+            } else {
+                NaiveDate::from_ymd_opt(y, m + 1, 1)
+            }
+            .ok_or_else(bad)?;
+            let last = next.pred_opt().ok_or_else(bad)?;
+            debug_assert_eq!(last.month(), m);
+            Ok((first, last))
+        }
+        [y, m, d] => {
+            let day = NaiveDate::from_ymd_opt(num(y, 4)? as i32, num(m, 2)?, num(d, 2)?)
+                .ok_or_else(bad)?;
+            Ok((day, day))
+        }
+        _ => Err(bad()),
+    }
+}
+
+/// `--since`: the first day of the period given.
+fn parse_since(s: &str) -> Result<String, String> {
+    parse_period(s).map(|(first, _)| first.to_string())
+}
+
+/// `--until`: the last day of the period given.
+fn parse_until(s: &str) -> Result<String, String> {
+    parse_period(s).map(|(_, last)| last.to_string())
+}
+
+/// `--platform`: a platform's name or alias, any case; anything else is a usage error that
+/// lists the names there are.
+fn parse_platform(s: &str) -> Result<String, String> {
+    match embedvault::platform_named(s) {
+        Some(_) => Ok(s.trim().to_lowercase()),
+        None => Err(format!(
+            "unknown platform {s:?}; the platforms are: {}",
+            embedvault::platform_names().join(", ")
+        )),
+    }
 }
 
 /// The filters that select posts, shared by `query` and `report`.
 #[derive(Debug, clap::Args)]
 struct FilterArgs {
-    /// Only this platform (e.g. twitter).
-    #[arg(long)]
+    /// Only this platform: twitter, instagram, tiktok, facebook, youtube, bluesky, mastodon,
+    /// threads, reddit, telegram, linkedin, vk, tumblr, or an alias (x, fb, ig, yt, tt, bsky,
+    /// tg; truthsocial is mastodon on truthsocial.com), any case.
+    #[arg(long, value_name = "NAME", value_parser = parse_platform)]
     platform: Option<String>,
-    /// Only this author handle (with or without @, any case).
+    /// Only this author handle (with or without @, any case); a user@host handle (Mastodon,
+    /// Truth Social) is found by its user part too.
     #[arg(long)]
     handle: Option<String>,
     /// Search text, handle and display name for these words, all required, whatever their case
@@ -283,13 +346,13 @@ struct FilterArgs {
     /// prefix*, column:word (columns text, handle, display_name).
     #[arg(long, requires = "search")]
     fts: bool,
-    /// Posts dated on or after this day (YYYY-MM-DD).
-    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    /// Posts dated on or after the start of this year, month or day (YYYY, YYYY-MM, YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = parse_since)]
     since: Option<String>,
-    /// Posts dated on or before this day (YYYY-MM-DD).
-    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    /// Posts dated on or before the end of this year, month or day (YYYY, YYYY-MM, YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = parse_until)]
     until: Option<String>,
-    /// Posts seen in an input whose path or URL contains TEXT.
+    /// Posts seen in an input whose path or URL contains TEXT (any case).
     #[arg(long, value_name = "TEXT")]
     source: Option<String>,
     /// Embeds (default), mentions, or all.
@@ -472,6 +535,34 @@ fn open_read_only(db: &std::path::Path) -> anyhow::Result<embedvault::Archive> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn periods_run_from_their_first_to_their_last_day() {
+        for (given, since, until) in [
+            ("2020", "2020-01-01", "2020-12-31"),
+            ("2020-03", "2020-03-01", "2020-03-31"),
+            ("2020-02", "2020-02-01", "2020-02-29"),
+            ("2021-02", "2021-02-01", "2021-02-28"),
+            ("2020-12", "2020-12-01", "2020-12-31"),
+            ("2020-03-15", "2020-03-15", "2020-03-15"),
+        ] {
+            assert_eq!(parse_since(given).as_deref(), Ok(since), "{given}");
+            assert_eq!(parse_until(given).as_deref(), Ok(until), "{given}");
+        }
+        for bad in [
+            "",
+            "20",
+            "2020-3",
+            "2020-13",
+            "2020-02-30",
+            "2020/03",
+            "2020-03-15-1",
+            "x",
+        ] {
+            let err = parse_since(bad).expect_err(bad);
+            assert!(err.contains("YYYY-MM"), "{err}");
+        }
+    }
 
     #[test]
     fn sizes_with_units() {
