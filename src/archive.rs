@@ -180,9 +180,18 @@ impl Archive {
     }
 
     /// The posts `key` names, with every sighting, its raw fragment and the record as found
-    /// there: a post ID, any URL form of a post, or `#N` for the archive's row.
+    /// there: a post ID, any URL form of a post, or `#N` for the archive's row. A bare number
+    /// that is no post's ID names the archive's row too (see [`Archive::show`] with `#N` to
+    /// ask for the row alone).
     pub fn show(&self, key: &str) -> Result<Vec<StoredPost>> {
         query::show(&self.store, key)
+    }
+
+    /// The posts closest to a key that names none (for "did you mean"): posts whose ID, URL
+    /// or handle holds the key or is a few edits away from it, closest first, at most `n`.
+    /// Without their sightings.
+    pub fn suggest(&self, key: &str, n: usize) -> Result<Vec<StoredPost>> {
+        query::suggest(&self.store, key, n)
     }
 
     /// What the archive holds.

@@ -385,7 +385,85 @@ pub(crate) fn show(store: &Store, key: &str) -> Result<Vec<StoredPost>> {
         "SELECT {} FROM posts p WHERE {clause} ORDER BY p.id",
         post_columns()
     );
-    fetch(store, &sql, &args, true)
+    let found = fetch(store, &sql, &args, true)?;
+    // A bare number that is no post's ID is the archive's row number.
+    if found.is_empty() && !key.is_empty() && key.bytes().all(|b| b.is_ascii_digit()) {
+        return show(store, &format!("#{key}"));
+    }
+    Ok(found)
+}
+
+/// The most characters of a key or an ID compared by edit distance (the distance is quadratic
+/// in them; no post ID is longer).
+const SUGGEST_CHARS: usize = 80;
+
+/// Edit distance (insertions, deletions, substitutions) between `a` and `b`, by characters.
+fn edits(a: &[char], b: &[char]) -> usize {
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// See [`crate::Archive::suggest`].
+pub(crate) fn suggest(store: &Store, key: &str, n: usize) -> Result<Vec<StoredPost>> {
+    let key = key.trim().trim_start_matches(['#', '@']).to_lowercase();
+    if key.is_empty() || n == 0 {
+        return Ok(Vec::new());
+    }
+    let k: Vec<char> = key.chars().take(SUGGEST_CHARS).collect();
+    // Few edits for a short key, more for a long one; a 19-digit ID with two digits swapped
+    // or one missing is still found.
+    let most = (k.len() / 4).max(1);
+    let mut scored: Vec<(usize, i64)> = store.read(|conn| {
+        let e = |err| sql_err(store, err);
+        let mut stmt = conn
+            .prepare("SELECT id, post_id, url, handle FROM posts")
+            .map_err(e)?;
+        let mut rows = stmt.query([]).map_err(e)?;
+        let mut scored = Vec::new();
+        while let Some(r) = rows.next().map_err(e)? {
+            let id: i64 = r.get(0).map_err(e)?;
+            let mut best = usize::MAX;
+            for col in 1..=3 {
+                let Some(v) = r.get::<_, Option<String>>(col).map_err(e)? else {
+                    continue;
+                };
+                let v = v.to_lowercase();
+                let score = if v == key {
+                    0
+                } else if key.len() >= 3 && v.contains(&key) {
+                    1
+                } else if col == 1 {
+                    let v: Vec<char> = v.chars().take(SUGGEST_CHARS).collect();
+                    let d = edits(&k, &v);
+                    if d <= most { 1 + d } else { usize::MAX }
+                } else {
+                    usize::MAX
+                };
+                best = best.min(score);
+            }
+            if best != usize::MAX {
+                scored.push((best, id));
+            }
+        }
+        Ok(scored)
+    })?;
+    scored.sort();
+    scored.truncate(n);
+    let mut out = Vec::new();
+    for (_, id) in scored {
+        let sql = format!("SELECT {} FROM posts p WHERE p.id = ?1", post_columns());
+        out.extend(fetch(store, &sql, &[SqlValue::Integer(id)], false)?);
+    }
+    Ok(out)
 }
 
 /// An input a run could not read, or skipped, as recorded.

@@ -288,8 +288,8 @@ fn show_prints_every_sighting_with_its_fragment() {
         t.contains(&format!("sightings: {copies}")) && t.contains("| <blockquote"),
         "{t}"
     );
-    // An unknown post.
-    let out = run(&["show", "123", "--db", db], None);
+    // An unknown post (a number that is neither a post ID nor a row).
+    let out = run(&["show", "999999999", "--db", db], None);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no post"));
 }
@@ -455,8 +455,8 @@ fn archive_exit_codes_and_env_database() {
     let db = db.to_str().expect("utf-8");
     // The good input was archived anyway.
     assert_eq!(query(db, &["--handle", "GpkGovBY"]).len(), 1);
-    // A bad search expression is a clear usage error.
-    let out = run(&["query", "--db", db, "--search", "foo AND ("], None);
+    // A bad FTS5 expression is a clear usage error.
+    let out = run(&["query", "--db", db, "--fts", "--search", "foo AND ("], None);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("bad --search expression"));
     // A bad date is refused by the argument parser.

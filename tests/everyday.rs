@@ -185,3 +185,113 @@ fn dates_take_a_year_a_month_or_a_day_and_sizes_take_units() {
     );
     assert!(stderr(&out).contains("skipped"), "{}", stderr(&out));
 }
+
+/// The `#` column of the table and the `archive_id` CSV column, by handle.
+fn row_numbers() -> Vec<(String, String)> {
+    let out = run(&["query", "--db", db(), "--format", "table"], None);
+    let table = String::from_utf8_lossy(&out.stdout).into_owned();
+    let mut lines = table.lines();
+    assert!(
+        lines.next().is_some_and(|h| h.starts_with("#  PLATFORM")),
+        "{table}"
+    );
+    lines
+        .map(|l| {
+            let cells: Vec<&str> = l.split_whitespace().collect();
+            (
+                cells[0].to_string(),
+                cells[5].trim_start_matches('@').to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn every_post_is_nameable_by_its_row_in_table_csv_and_show() {
+    let rows = row_numbers();
+    assert_eq!(rows.len(), query(&[]).len());
+    // The CSV's archive_id column holds the same numbers, as text.
+    let out = run(&["query", "--db", db(), "--format", "csv"], None);
+    let mut csv = csv::Reader::from_reader(&out.stdout[..]);
+    let header = csv.headers().expect("header").clone();
+    let at = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let (id_col, handle_col) = (at("archive_id"), at("handle"));
+    let mut from_csv: Vec<(String, String)> = csv
+        .records()
+        .map(|r| {
+            let r = r.expect("row");
+            (r[id_col].to_string(), r[handle_col].to_string())
+        })
+        .collect();
+    let mut from_table = rows.clone();
+    from_csv.sort();
+    from_table.sort();
+    assert_eq!(from_csv, from_table);
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("\"{}\"", rows[0].0)));
+    // The post without an ID is named by its row, bare or with `#`.
+    let (row, handle) = rows
+        .iter()
+        .find(|(_, h)| h == "harbourswim_x")
+        .expect("the flattened post");
+    for key in [row.clone(), format!("#{row}")] {
+        let out = run(&["show", &key, "--db", db(), "--format", "json"], None);
+        assert_eq!(out.status.code(), Some(0), "{key}: {}", stderr(&out));
+        let shown: Value = serde_json::from_slice(&out.stdout).expect("json");
+        assert_eq!(shown["handle"], handle.as_str(), "{key}");
+        assert!(shown["post_id"].is_null());
+    }
+}
+
+#[test]
+fn a_miss_suggests_the_closest_posts_and_a_clash_is_reported_not_guessed() {
+    // Two digits of a status ID swapped, and a handle's beginning.
+    for (key, near) in [
+        ("1245678901234567809", "1245678901234567890"),
+        ("cohealth", "@cohealth_desk"),
+    ] {
+        let out = run(&["show", key, "--db", db()], None);
+        assert_eq!(out.status.code(), Some(1), "{key}");
+        let err = stderr(&out);
+        assert!(err.contains(&format!("no post {key:?}")), "{err}");
+        assert!(
+            err.contains("closest matches") && err.contains(near),
+            "{err}"
+        );
+    }
+    let out = run(&["show", "zzzzzz", "--db", db()], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!stderr(&out).contains("closest"), "{}", stderr(&out));
+
+    // A post whose ID is also another post's row number.
+    let dir = temp_dir("everyday-clash");
+    let copy = dir.join("clash.db");
+    std::fs::copy(db(), &copy).expect("copy");
+    let rows = row_numbers();
+    let (other_row, _) = rows
+        .iter()
+        .find(|(_, h)| h == "rayon_vestnik")
+        .expect("row");
+    let c = rusqlite::Connection::open(&copy).expect("open");
+    c.execute(
+        "UPDATE posts SET post_id = ?1 WHERE handle = 'wahlblick_nord'",
+        [other_row],
+    )
+    .expect("update");
+    drop(c);
+    let copy = copy.to_str().expect("utf-8");
+    let out = run(&["show", other_row, "--db", copy], None);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("names more than one post"), "{err}");
+    assert!(
+        err.contains("@wahlblick_nord") && err.contains("@rayon_vestnik"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+    // `#N` is the row alone.
+    let hash = format!("#{other_row}");
+    let out = run(&["show", &hash, "--db", copy, "--format", "json"], None);
+    assert_eq!(out.status.code(), Some(0));
+    let shown: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(shown["handle"], "rayon_vestnik");
+}

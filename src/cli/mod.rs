@@ -36,6 +36,9 @@ enum Exit {
     Ok,
     /// Some inputs failed, or the thing asked for does not exist.
     Partial,
+    /// The command line was wrong in a way found only once the archive was read (a key that
+    /// names more than one post); the message has been written.
+    Usage,
 }
 
 const AFTER_HELP: &str = "\
@@ -416,7 +419,8 @@ enum ShowFormat {
 
 #[derive(Debug, clap::Args)]
 struct ShowArgs {
-    /// A post ID, a post URL, or `#N` (the archive's row number).
+    /// A post ID, a post URL, or the archive's row number (`462` or `#462`, as in the `#`
+    /// column of `query`; a number that is also a post's ID must be written `#462`).
     #[arg(value_name = "ID|URL")]
     key: String,
     #[command(flatten)]
@@ -498,6 +502,7 @@ pub fn run(cli: Cli) -> u8 {
     match result {
         Ok(Exit::Ok) => EXIT_OK,
         Ok(Exit::Partial) => EXIT_SOME_FAILED,
+        Ok(Exit::Usage) => EXIT_FATAL,
         Err(e) if messages::is_closed_pipe(&e) => EXIT_OK,
         Err(e) => {
             messages::error(format!("{e:#}"));

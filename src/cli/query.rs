@@ -20,7 +20,8 @@ pub(super) fn run(a: QueryArgs) -> anyhow::Result<Exit> {
         QueryFormat::Json => Shape::Json,
         QueryFormat::Table => Shape::Table,
     };
-    let header = [&POST_HEADER[..], &["SEEN", "TEXT"]].concat();
+    // `#` is the archive's row number: every post can be named to `show`, with an ID or not.
+    let header = [&["#"][..], &POST_HEADER[..], &["SEEN", "TEXT"]].concat();
     let mut out = Printer::new(shape, &header);
     for p in &posts {
         out.record(p, || row(p))?;
@@ -31,7 +32,9 @@ pub(super) fn run(a: QueryArgs) -> anyhow::Result<Exit> {
 
 fn row(s: &StoredPost) -> Vec<String> {
     let text = s.post.text.clone().unwrap_or_else(|| "-".into());
-    post_cells(&s.post, [s.sightings.len().to_string(), text])
+    let mut cells = vec![s.archive_id.to_string()];
+    cells.extend(post_cells(&s.post, [s.sightings.len().to_string(), text]));
+    cells
 }
 
 /// The CSV columns in their published order; fields added to the record later follow them.
