@@ -456,7 +456,10 @@ fn archive_exit_codes_and_env_database() {
     // The good input was archived anyway.
     assert_eq!(query(db, &["--handle", "GpkGovBY"]).len(), 1);
     // A bad FTS5 expression is a clear usage error.
-    let out = run(&["query", "--db", db, "--fts", "--search", "foo AND ("], None);
+    let out = run(
+        &["query", "--db", db, "--fts", "--search", "foo AND ("],
+        None,
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("bad --search expression"));
     // A bad date is refused by the argument parser.

@@ -295,3 +295,41 @@ fn a_miss_suggests_the_closest_posts_and_a_clash_is_reported_not_guessed() {
     let shown: Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(shown["handle"], "rayon_vestnik");
 }
+
+/// The names in a folder, sorted.
+fn names_in(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn read_commands_leave_no_shm_or_wal_behind() {
+    let dir = temp_dir("everyday-readonly");
+    let db = dir.join("a.db");
+    let db_s = db.to_str().expect("utf-8");
+    let out = run(&["archive", FIXTURES, "--db", db_s], None);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(names_in(&dir), ["a.db"]);
+    let reads: [&[&str]; 3] = [
+        &["query", "--db", db_s, "--search", "covid"],
+        &["stats", "--db", db_s],
+        &["show", "1", "--db", db_s],
+    ];
+    for args in reads {
+        let out = run(args, None);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert_eq!(names_in(&dir), ["a.db"], "{args:?}");
+    }
+    // An empty WAL left beside the archive (no writer connected: no -shm) is nothing to read
+    // through: no -shm is made for it.
+    std::fs::write(dir.join("a.db-wal"), b"").expect("empty wal");
+    for args in reads {
+        let out = run(args, None);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert_eq!(names_in(&dir), ["a.db", "a.db-wal"], "{args:?}");
+    }
+}

@@ -457,7 +457,9 @@ fn register_fold(conn: &Connection) -> rusqlite::Result<()> {
 /// How many times a read is done again when the file changed under it.
 const SNAPSHOT_TRIES: usize = 5;
 
-/// What a database path holds, looked at without writing anything.
+/// What a database path holds, looked at without writing anything. Made once per open and
+/// taken apart at once, so its size does not matter.
+#[allow(clippy::large_enum_variant)]
 enum Examined {
     /// Nothing there (or nothing that can be looked at).
     Missing,
@@ -483,6 +485,11 @@ struct Fingerprint {
     #[cfg(unix)]
     inode_ctime: (u64, u64, i64, i64),
     wal: bool,
+    /// The WAL's size: a writer committing into an empty WAL left by an earlier one changes it.
+    wal_len: u64,
+    /// Whether a `-shm` is beside the file: every connection to a WAL archive has one (and
+    /// makes one), so without it no writer is connected.
+    shm: bool,
     journal: bool,
 }
 
@@ -500,6 +507,8 @@ impl Fingerprint {
             #[cfg(unix)]
             inode_ctime,
             wal: beside(path, "-wal").exists(),
+            wal_len: std::fs::metadata(beside(path, "-wal")).map_or(0, |m| m.len()),
+            shm: beside(path, "-shm").exists(),
             journal: beside(path, "-journal").exists(),
         })
     }
@@ -580,8 +589,14 @@ fn examine_once(path: &Path) -> Result<Examined> {
         return Ok(Examined::Empty);
     }
     // With no WAL or rollback journal beside it, the file is the whole database: read it as
-    // immutable (no locks, no `-shm`). Otherwise read it through them, as SQLite readers do.
-    let live = fingerprint.wal || fingerprint.journal;
+    // immutable (no locks, no `-shm`). So it is when an empty WAL is left without a `-shm`
+    // (an earlier writer's, or one a tool left): nothing is in it and no writer is connected.
+    // Otherwise the archive is read through its WAL as SQLite readers do, beside a live writer
+    // (which has made the `-shm` already). Only a WAL holding transactions without its `-shm`
+    // (a killed writer's, its `-shm` removed) gets a `-shm` made by SQLite to read it: a
+    // read-only connection cannot take the lock that reading it without one needs.
+    let empty_wal = fingerprint.wal && fingerprint.wal_len == 0 && !fingerprint.shm;
+    let live = (fingerprint.wal && !empty_wal) || fingerprint.journal;
     let uri = sqlite_uri(path, if live { "mode=ro" } else { "immutable=1" });
     let e = |err| sql_err(path, err);
     let conn = Connection::open_with_flags(
