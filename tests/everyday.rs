@@ -4,11 +4,12 @@
 //! The archive is built from `tests/fixtures/everyday/` (invented accounts), whose pages hold
 //! the words, names and forms that went wrong before.
 
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use serde_json::Value;
 
-use crate::support::{json_lines, run, temp_dir};
+use crate::support::{json_lines, root, run, temp_dir};
 
 /// The fixture pages.
 const FIXTURES: &str = "tests/fixtures/everyday";
@@ -311,7 +312,7 @@ fn read_commands_leave_no_shm_or_wal_behind() {
     let dir = temp_dir("everyday-readonly");
     let db = dir.join("a.db");
     let db_s = db.to_str().expect("utf-8");
-    let out = run(&["archive", FIXTURES, "--db", db_s], None);
+    let out = run(&["archive", FIXTURES, "--db", db_s, "--quiet"], None);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(names_in(&dir), ["a.db"]);
     let reads: [&[&str]; 3] = [
@@ -332,4 +333,125 @@ fn read_commands_leave_no_shm_or_wal_behind() {
         assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
         assert_eq!(names_in(&dir), ["a.db", "a.db-wal"], "{args:?}");
     }
+}
+
+/// The number written just before `label` in `text`.
+fn number_before(text: &str, label: &str) -> u64 {
+    let at = text
+        .find(label)
+        .unwrap_or_else(|| panic!("no {label:?} in {text}"));
+    text[..at]
+        .rsplit(|c: char| !c.is_ascii_digit())
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no number before {label:?} in {text}"))
+}
+
+/// A folder as `archive .` meets it: the fixtures, one of them twice, a saved page's
+/// `_files/` folder of images, and (once archived) the database itself.
+fn saved_folder(name: &str) -> PathBuf {
+    let dir = temp_dir(name);
+    for f in crate::support::files(&root().join(FIXTURES)) {
+        std::fs::copy(&f, dir.join(f.file_name().expect("name"))).expect("copy");
+    }
+    std::fs::copy(
+        root().join(FIXTURES).join("covid-briefing.html"),
+        dir.join("covid-briefing-copy.html"),
+    )
+    .expect("copy");
+    let files = dir.join("covid-briefing_files");
+    std::fs::create_dir_all(&files).expect("dir");
+    for (i, name) in ["logo.png", "chart.png", "font.woff2"].iter().enumerate() {
+        let bytes: Vec<u8> = (0..4000u32).map(|b| (b * 7 + i as u32) as u8).collect();
+        std::fs::write(files.join(name), bytes).expect("binary");
+    }
+    dir
+}
+
+fn archive_in(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_embedvault"));
+    let out = cmd
+        .arg("archive")
+        .arg(".")
+        .args(args)
+        .current_dir(dir)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("runs");
+    (out.status.code(), stderr(&out))
+}
+
+#[test]
+fn an_archive_run_counts_each_post_once_summarises_binaries_and_never_reads_its_database() {
+    let dir = saved_folder("everyday-run");
+    let (code, err) = archive_in(&dir, &[]);
+    assert_eq!(code, Some(0), "{err}");
+    // Fresh: 5 posts new, none known before, the copied page's post merged once.
+    assert_eq!(number_before(&err, " new, "), 5, "{err}");
+    assert_eq!(number_before(&err, " already known"), 0, "{err}");
+    assert_eq!(number_before(&err, " copies merged"), 1, "{err}");
+    assert_eq!(number_before(&err, " new sighting(s)"), 6, "{err}");
+    // Binary files: one line with the count, none named.
+    assert!(err.contains("skipped 3 binary file(s)"), "{err}");
+    assert!(!err.contains("logo.png"), "{err}");
+    assert_eq!(err.lines().count(), 2, "{err}");
+    // Again: the database and its WAL are beside the inputs now, and never read.
+    let (code, err) = archive_in(&dir, &["-v"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(number_before(&err, " new, "), 0, "{err}");
+    assert_eq!(number_before(&err, " already known"), 5, "{err}");
+    assert_eq!(number_before(&err, " copies merged"), 1, "{err}");
+    assert_eq!(number_before(&err, " input(s) seen"), 6, "{err}");
+    assert_eq!(number_before(&err, " skipped;"), 3, "{err}");
+    for name in ["logo.png", "chart.png", "font.woff2"] {
+        assert!(
+            err.lines()
+                .any(|l| l.contains("skipped") && l.contains(name) && l.contains("binary")),
+            "{name}: {err}"
+        );
+    }
+    assert!(
+        err.contains("left out the archive's own file(s): ./embedvault.db"),
+        "{err}"
+    );
+    assert!(
+        !err.lines()
+            .any(|l| l.starts_with("embedvault: skipped") && l.contains("embedvault.db")),
+        "{err}"
+    );
+    // Quiet: nothing at all, and the exit code says how it went.
+    let (code, err) = archive_in(&dir, &["--quiet"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(err, "");
+    let (code, err) = archive_in(&dir, &["-q", "-v"]);
+    assert_eq!(code, Some(2), "{err}");
+}
+
+#[test]
+fn glob_and_ext_choose_the_files_read_in_folders() {
+    let dir = saved_folder("everyday-select");
+    // The files chosen: read (seen) or skipped (the binaries).
+    for (args, chosen) in [
+        (&["--ext", "html"][..], 5),
+        (&["--ext", ".HTML", "--ext", "woff2"][..], 6),
+        (&["--ext", "TXT,png"][..], 3),
+        (&["--glob", "*.txt"][..], 1),
+        (&["--glob", "covid*", "--ext", "txt"][..], 3),
+        (&["--glob", "**/*_files/*"][..], 3),
+    ] {
+        let db = dir.join(format!(
+            "{}.db",
+            args.join("_").replace(['*', '/', ','], "")
+        ));
+        let mut all = args.to_vec();
+        let db = db.to_str().expect("utf-8").to_string();
+        all.extend(["--db", &db]);
+        let (code, err) = archive_in(&dir, &all);
+        assert_eq!(code, Some(0), "{args:?}: {err}");
+        let seen = number_before(&err, " input(s) seen") + number_before(&err, " skipped;");
+        assert_eq!(seen, chosen, "{args:?}: {err}");
+    }
+    let (code, err) = archive_in(&dir, &["--glob", "[oops"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("is not a glob"), "{err}");
 }

@@ -140,6 +140,28 @@ struct ArchiveArgs {
     /// Detection is linear in the input: a real page takes milliseconds.
     #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
     time_limit: std::time::Duration,
+    /// In folders, read only files matching this glob (matched against the path and the
+    /// name; repeat for more): --glob '*.html' --glob '2021/**'. Files named on their own are
+    /// always read.
+    #[arg(long, value_name = "GLOB", value_parser = parse_glob)]
+    glob: Vec<String>,
+    /// In folders, read only files with this extension (any case; repeat or separate with
+    /// commas): --ext html,htm,txt.gz. With --glob, a file matching either is read.
+    #[arg(long, value_name = "EXT")]
+    ext: Vec<String>,
+    /// Print nothing but errors: no progress, no notes, no summary.
+    #[arg(short, long, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Name every skipped file (binary files are otherwise counted in one line).
+    #[arg(short, long)]
+    verbose: bool,
+}
+
+/// A glob for --glob, checked when the command line is read.
+fn parse_glob(s: &str) -> Result<String, String> {
+    globset::Glob::new(s)
+        .map(|_| s.to_string())
+        .map_err(|e| format!("{s:?} is not a glob: {}", e.kind()))
 }
 
 /// Which posts by kind, on the command line.

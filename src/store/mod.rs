@@ -40,6 +40,15 @@ pub(crate) struct Store {
     path: PathBuf,
     /// For a read-only store opened `immutable`: the file's fingerprint when it was opened.
     snapshot: RefCell<Option<Fingerprint>>,
+    /// The posts the current run has met, so that each is counted once.
+    met: RunMet,
+}
+
+/// The posts a run has met so far: those it created, and those it found in the archive.
+#[derive(Default)]
+struct RunMet {
+    created: std::collections::HashSet<i64>,
+    known: std::collections::HashSet<i64>,
 }
 
 /// The raw bytes of one post's span, capped at [`FRAGMENT_CAP`].
@@ -128,10 +137,13 @@ pub struct Counts {
     pub inputs_seen: u64,
     /// Inputs in which at least one post was found.
     pub inputs_with_posts: u64,
-    /// Records that became new posts.
+    /// Posts new to the archive (each counted once).
     pub posts_new: u64,
-    /// Records that matched a post already in the archive.
+    /// Posts that were in the archive before this run and were seen again (each counted once).
     pub posts_known: u64,
+    /// Records merged into a post this run had already met: the other copies of a post found
+    /// in several inputs (or places) of the run.
+    pub copies_merged: u64,
     /// New sightings.
     pub sightings_new: u64,
     /// New sources (new inputs or new versions of changed inputs).
@@ -149,6 +161,7 @@ impl Counts {
         self.inputs_with_posts += o.inputs_with_posts;
         self.posts_new += o.posts_new;
         self.posts_known += o.posts_known;
+        self.copies_merged += o.copies_merged;
         self.sightings_new += o.sightings_new;
         self.sources_new += o.sources_new;
         self.failures += o.failures;
@@ -228,6 +241,7 @@ impl Store {
             conn: RefCell::new(conn),
             path: path.to_path_buf(),
             snapshot: RefCell::new(None),
+            met: RunMet::default(),
         })
     }
 
@@ -265,6 +279,7 @@ impl Store {
             conn: RefCell::new(reader.conn),
             path: path.to_path_buf(),
             snapshot: RefCell::new(reader.snapshot),
+            met: RunMet::default(),
         })
     }
 
@@ -344,6 +359,7 @@ impl Store {
         let path = self.path.clone();
         let e = |err| sql_err(&path, err);
         let args = serde_json::to_string(args).unwrap_or_else(|_| "[]".into());
+        self.met = RunMet::default();
         let tx = self.write_tx()?;
         tx.execute(
             "INSERT INTO runs (started_at, version, args) VALUES (?1, ?2, ?3)",
@@ -359,12 +375,15 @@ impl Store {
     pub fn write_batch(&mut self, run: i64, events: &[Outcome<Prepared>]) -> Result<Counts> {
         let path = self.path.clone();
         let e = |err| sql_err(&path, err);
+        let mut met = std::mem::take(&mut self.met);
         let tx = self.write_tx()?;
         let mut counts = Counts::default();
         let at = now();
         for ev in events {
             match ev {
-                Outcome::Read(p) => write_input(&tx, run, p, &at, &mut counts).map_err(e)?,
+                Outcome::Read(p) => {
+                    write_input(&tx, run, p, &at, &mut counts, &mut met).map_err(e)?
+                }
                 Outcome::Failed { input, message } => {
                     counts.failures += 1;
                     tx.execute(
@@ -377,6 +396,7 @@ impl Store {
             }
         }
         tx.commit().map_err(e)?;
+        self.met = met;
         Ok(counts)
     }
 
@@ -685,6 +705,7 @@ fn write_input(
     p: &Prepared,
     at: &str,
     counts: &mut Counts,
+    met: &mut RunMet,
 ) -> rusqlite::Result<()> {
     counts.inputs_seen += 1;
     let s = &p.scanned;
@@ -728,12 +749,18 @@ fn write_input(
     for (post, frag) in s.posts.iter().zip(&p.fragments) {
         let (row, conflicts) = match posts::lookup(tx, post)? {
             Some(row) => {
-                counts.posts_known += 1;
+                if met.created.contains(&row) || !met.known.insert(row) {
+                    counts.copies_merged += 1;
+                } else {
+                    counts.posts_known += 1;
+                }
                 (row, posts::merge(tx, row, post, at)?)
             }
             None => {
                 counts.posts_new += 1;
-                (posts::insert(tx, post, at)?, Default::default())
+                let row = posts::insert(tx, post, at)?;
+                met.created.insert(row);
+                (row, Default::default())
             }
         };
         let record = serde_json::to_string(post).unwrap_or_else(|_| "{}".into());
