@@ -315,10 +315,11 @@ fn read_commands_leave_no_shm_or_wal_behind() {
     let out = run(&["archive", FIXTURES, "--db", db_s, "--quiet"], None);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(names_in(&dir), ["a.db"]);
-    let reads: [&[&str]; 3] = [
+    let reads: [&[&str]; 4] = [
         &["query", "--db", db_s, "--search", "covid"],
         &["stats", "--db", db_s],
         &["show", "1", "--db", db_s],
+        &["query", "--db", db_s, "--format", "csv", "--sightings"],
     ];
     for args in reads {
         let out = run(args, None);
@@ -454,4 +455,115 @@ fn glob_and_ext_choose_the_files_read_in_folders() {
     let (code, err) = archive_in(&dir, &["--glob", "[oops"]);
     assert_eq!(code, Some(2));
     assert!(err.contains("is not a glob"), "{err}");
+}
+
+#[test]
+fn csv_sightings_has_one_row_per_sighting_with_ids_as_text() {
+    let dir = saved_folder("everyday-csv");
+    let (code, err) = archive_in(&dir, &["-q"]);
+    assert_eq!(code, Some(0), "{err}");
+    let db = dir.join("embedvault.db");
+    let db = db.to_str().expect("utf-8");
+    let out = run(
+        &[
+            "query",
+            "--db",
+            db,
+            "--format",
+            "csv",
+            "--sightings",
+            "--search",
+            "covid",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    // Every cell is quoted: a spreadsheet keeps the 19-digit ID as text.
+    assert!(text.contains("\"1245678901234567890\""), "{text}");
+    let mut csv = csv::Reader::from_reader(text.as_bytes());
+    let header = csv.headers().expect("header").clone();
+    let at = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let rows: Vec<csv::StringRecord> = csv.records().map(|r| r.expect("row")).collect();
+    // One post, seen in the page and in its copy: two rows.
+    assert_eq!(rows.len(), 2, "{text}");
+    let paths: Vec<&str> = rows
+        .iter()
+        .map(|r| r.get(at("path")).expect("path"))
+        .collect();
+    assert!(
+        paths[0].ends_with("covid-briefing-copy.html")
+            || paths[1].ends_with("covid-briefing-copy.html"),
+        "{paths:?}"
+    );
+    assert_ne!(paths[0], paths[1]);
+    for (i, r) in rows.iter().enumerate() {
+        assert_eq!(&r[at("post_id")], "1245678901234567890");
+        assert_eq!(&r[at("sighting")], (i + 1).to_string());
+        assert_eq!(&r[at("sighting_kind")], "embed");
+        assert_eq!(&r[at("sighting_form")], "blockquote");
+        assert_eq!(&r[at("sightings")], "2");
+        assert_eq!(&r[at("archive_id")], &rows[0][at("archive_id")]);
+        assert!(r[at("start")].parse::<u64>().is_ok());
+    }
+    // One row per post without it.
+    let out = run(
+        &["query", "--db", db, "--format", "csv", "--search", "covid"],
+        None,
+    );
+    assert_eq!(
+        csv::Reader::from_reader(&out.stdout[..]).records().count(),
+        1
+    );
+    // It is a CSV layout only.
+    let out = run(
+        &["query", "--db", db, "--format", "jsonl", "--sightings"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--format csv"), "{}", stderr(&out));
+}
+
+#[test]
+fn colour_is_asked_for_or_follows_the_terminal_and_no_color() {
+    let table = |extra: &[&str], no_color: bool| -> String {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_embedvault"));
+        cmd.args(["query", "--db", db(), "--format", "table"])
+            .args(extra);
+        if no_color {
+            cmd.env("NO_COLOR", "1");
+        } else {
+            cmd.env_remove("NO_COLOR");
+        }
+        let out = cmd.output().expect("runs");
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let bold = "\u{1b}[1m#  PLATFORM";
+    assert!(table(&["--color", "always"], false).starts_with(bold));
+    assert!(table(&["--color", "always"], true).starts_with(bold));
+    // Into a pipe, auto is no colour; never is never.
+    for (extra, no_color) in [
+        (&[][..], false),
+        (&["--color", "never"][..], false),
+        (&["--color", "auto"][..], true),
+    ] {
+        let t = table(extra, no_color);
+        assert!(
+            t.starts_with("#  PLATFORM") && !t.contains('\u{1b}'),
+            "{extra:?}: {t:?}"
+        );
+    }
+    // Messages: the error label is red when asked for.
+    let out = run(
+        &["query", "--db", "/nonexistent/x.db", "--color", "always"],
+        None,
+    );
+    assert!(
+        stderr(&out).contains("\u{1b}[1;31merror:\u{1b}[0m"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(&["query", "--db", "/nonexistent/x.db"], None);
+    assert!(!stderr(&out).contains('\u{1b}'));
 }

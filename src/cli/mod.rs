@@ -55,6 +55,49 @@ Data goes to stdout, messages to stderr.";
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Colour in tables and messages: auto (on a terminal, unless NO_COLOR is set), always,
+    /// never.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "WHEN",
+        default_value = "auto"
+    )]
+    color: ColorChoice,
+}
+
+/// When to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorChoice {
+    /// On a terminal, unless `NO_COLOR` is set to something.
+    Auto,
+    /// Always, even into a pipe or a file.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// The colour choice of this run, set once by [`run`].
+static COLOR: std::sync::OnceLock<ColorChoice> = std::sync::OnceLock::new();
+
+/// Whether to colour what goes to a stream that is (or is not) a terminal.
+fn colour_for(terminal: bool) -> bool {
+    match COLOR.get().copied().unwrap_or(ColorChoice::Auto) {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
+}
+
+/// Whether standard output is coloured.
+fn colour_stdout() -> bool {
+    colour_for(std::io::stdout().is_terminal())
+}
+
+/// Whether standard error is coloured.
+fn colour_stderr() -> bool {
+    colour_for(std::io::stderr().is_terminal())
 }
 
 #[derive(Debug, Subcommand)]
@@ -428,6 +471,12 @@ struct QueryArgs {
     /// starts with - stays exact.
     #[arg(long)]
     csv_raw: bool,
+    /// With --format csv, one row per sighting instead of one per post: the post's columns,
+    /// then where it was seen (path, source_url, sha256, start, end, line) and how
+    /// (sighting, sighting_kind, sighting_form, sighting_detector, archived_at, run, charset,
+    /// charset_rule, conflicts). Every cell is quoted, so IDs stay text in a spreadsheet.
+    #[arg(long, requires = "format")]
+    sightings: bool,
 }
 
 /// Output formats for `show`.
@@ -513,6 +562,7 @@ struct ScanArgs {
 
 /// Runs a parsed command line and returns the exit code.
 pub fn run(cli: Cli) -> u8 {
+    let _ = COLOR.set(cli.color);
     let result = match cli.command {
         Command::Scan(a) => scan::run(a),
         Command::Archive(a) => archive::run(a),

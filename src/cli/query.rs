@@ -14,7 +14,11 @@ pub(super) fn run(a: QueryArgs) -> anyhow::Result<Exit> {
     let posts = archive.query(&filter)?;
     let shape = match super::pick_format(a.format, QueryFormat::Table, QueryFormat::Jsonl) {
         QueryFormat::Csv => {
-            return write_csv(io::stdout().lock(), &posts, !a.csv_raw).map(|_| Exit::Ok);
+            return write_csv(io::stdout().lock(), &posts, !a.csv_raw, a.sightings)
+                .map(|_| Exit::Ok);
+        }
+        _ if a.sightings => {
+            anyhow::bail!("--sightings is a CSV layout: use it with --format csv");
         }
         QueryFormat::Jsonl => Shape::Jsonl,
         QueryFormat::Json => Shape::Json,
@@ -123,19 +127,82 @@ fn neutralise(column: &str, cell: String) -> String {
     format!("'{cell}")
 }
 
-/// CSV: one row per post. Every field is quoted so that spreadsheet tools keep 19-digit IDs as
-/// text; with `safe`, cells that would run as formulas are neutralised (see [`neutralise`]).
-fn write_csv<W: Write>(out: W, posts: &[StoredPost], safe: bool) -> anyhow::Result<()> {
+/// The columns a row per sighting adds after the post's: how the post was seen there. Where it
+/// was seen (path, source_url, sha256, start, end, line) fills the post's provenance columns.
+const SIGHTING_COLUMNS: &[&str] = &[
+    "sighting",
+    "sighting_kind",
+    "sighting_form",
+    "sighting_detector",
+    "archived_at",
+    "run",
+    "charset",
+    "charset_rule",
+    "conflicts",
+];
+
+/// One row per sighting: the post's fields with this sighting's provenance and how it was
+/// seen there.
+fn sighting_rows(p: &StoredPost) -> io::Result<Vec<Map<String, Value>>> {
+    let post = csv_fields(p)?;
+    let mut rows = Vec::new();
+    for (i, s) in p.sightings.iter().enumerate() {
+        let mut m = post.clone();
+        let Value::Object(seen) = serde_json::to_value(s)? else {
+            continue;
+        };
+        for (k, v) in seen {
+            let k = match k.as_str() {
+                "url" => "source_url".to_string(),
+                "kind" | "form" | "detector" => format!("sighting_{k}"),
+                "conflicts" if v.as_object().is_some_and(|o| o.is_empty()) => continue,
+                "conflicts" => {
+                    m.insert(k, Value::String(v.to_string()));
+                    continue;
+                }
+                _ => k,
+            };
+            if k == "copies" {
+                continue;
+            }
+            m.insert(k, v);
+        }
+        m.insert("sighting".into(), Value::from(i + 1));
+        rows.push(m);
+    }
+    Ok(rows)
+}
+
+/// CSV: one row per post, or per sighting with `per_sighting`. Every field is quoted so that
+/// spreadsheet tools keep 19-digit IDs as text; with `safe`, cells that would run as formulas
+/// are neutralised (see [`neutralise`]).
+fn write_csv<W: Write>(
+    out: W,
+    posts: &[StoredPost],
+    safe: bool,
+    per_sighting: bool,
+) -> anyhow::Result<()> {
     let mut w = csv::WriterBuilder::new()
         .quote_style(csv::QuoteStyle::Always)
         .from_writer(out);
-    let rows: Vec<Map<String, Value>> = posts.iter().map(csv_fields).collect::<io::Result<_>>()?;
+    let rows: Vec<Map<String, Value>> = if per_sighting {
+        let mut rows = Vec::new();
+        for p in posts {
+            rows.extend(sighting_rows(p)?);
+        }
+        rows
+    } else {
+        posts.iter().map(csv_fields).collect::<io::Result<_>>()?
+    };
     // Columns: the published ones, then any the record has gained since, in record order.
     let mut columns: Vec<String> = CSV_COLUMNS.iter().map(|c| c.to_string()).collect();
     for k in StoredPost::field_names() {
         if !columns.contains(&k) && k != "source" {
             columns.push(k);
         }
+    }
+    if per_sighting {
+        columns.extend(SIGHTING_COLUMNS.iter().map(|c| c.to_string()));
     }
     w.write_record(&columns)?;
     for m in &rows {
