@@ -30,6 +30,10 @@ fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// `query` on the shared archive with `args`, as JSON lines; asserts exit 0.
 fn query(args: &[&str]) -> Vec<Value> {
     let mut all = vec!["query", "--db", db(), "--format", "jsonl"];
@@ -566,4 +570,74 @@ fn colour_is_asked_for_or_follows_the_terminal_and_no_color() {
     );
     let out = run(&["query", "--db", "/nonexistent/x.db"], None);
     assert!(!stderr(&out).contains('\u{1b}'));
+}
+
+#[test]
+fn every_subcommand_help_teaches_with_examples_and_completions_and_man_are_generated() {
+    let out = run(&["--help"], None);
+    let top = stdout(&out);
+    let subcommands: Vec<&str> = top
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|s| *s != "help")
+        .collect();
+    assert!(subcommands.len() >= 8, "{top}");
+    for sub in &subcommands {
+        let out = run(&[sub, "--help"], None);
+        assert_eq!(out.status.code(), Some(0), "{sub}");
+        let help = stdout(&out);
+        let examples = help
+            .split("Examples:")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{sub} --help has no examples:\n{help}"));
+        assert!(
+            examples.contains(&format!("embedvault {sub}"))
+                || examples.contains(&format!("embedvault {sub} ")),
+            "{sub}: {help}"
+        );
+    }
+    for shell in ["bash", "zsh", "fish"] {
+        let out = run(&["completions", shell], None);
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        let script = stdout(&out);
+        for word in [
+            "archive",
+            "query",
+            "search",
+            "platform",
+            "color",
+            "sightings",
+        ] {
+            assert!(script.contains(word), "{shell}: no {word}");
+        }
+    }
+    // The bash script is valid bash.
+    let script = temp_dir("everyday-completions").join("embedvault.bash");
+    std::fs::write(&script, run(&["completions", "bash"], None).stdout).expect("write");
+    let checked = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&script)
+        .status()
+        .expect("bash runs");
+    assert!(checked.success());
+    let out = run(&["man"], None);
+    let page = stdout(&out);
+    assert!(page.contains(".TH embedvault 1"), "{page}");
+    assert!(
+        page.contains("archive") && page.contains("completions"),
+        "{page}"
+    );
+    let out = run(&["man", "query"], None);
+    let page = stdout(&out);
+    assert!(page.contains(".TH embedvault-query 1"), "{page}");
+    assert!(
+        page.contains("\\-\\-search") && page.contains("Examples"),
+        "{page}"
+    );
+    let out = run(&["man", "nope"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("the subcommands are: scan, archive"));
 }

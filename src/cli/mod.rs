@@ -49,6 +49,73 @@ Exit codes:
 
 Data goes to stdout, messages to stderr.";
 
+const SCAN_HELP: &str = "\
+Examples:
+  embedvault scan article.html                    # a table on a terminal, JSON lines in a pipe
+  embedvault scan saved-pages/ --format jsonl > posts.jsonl
+  curl -s https://example.org/story | embedvault scan -
+  embedvault scan --explain article.html          # what became of every marker in the page
+
+Exit codes: 0 every input was read; 1 some inputs failed (each named on stderr); 2 usage or
+fatal error.";
+
+const ARCHIVE_HELP: &str = "\
+Examples:
+  embedvault archive saved-pages/                 # into ./embedvault.db
+  embedvault archive . --ext html,htm -q          # this folder, pages only, errors only
+  embedvault archive corpus/ --glob '2021/**' --db 2021.db
+  EMBEDVAULT_DB=~/archive.db embedvault archive -v today/
+
+Archiving the same inputs again adds nothing but a run. The archive's own files are never
+read as inputs.
+
+Exit codes: 0 every input was read; 1 some inputs failed (each named on stderr, recorded in
+the archive); 2 usage or fatal error (the database could not be opened or written).";
+
+const QUERY_HELP: &str = "\
+Examples:
+  embedvault query --search 'COVID-19 #Europawahl'      # words as typed, all required
+  embedvault query --search 'верхнеозерск*'             # a prefix; ё/е, case and accents ignored
+  embedvault query --fts --search 'border AND (migrants OR refugees)'
+  embedvault query --platform x --since 2021-08 --until 2021
+  embedvault query --handle realDonaldTrump --platform truthsocial
+  embedvault query --source themirror --format csv > posts.csv
+  embedvault query --format csv --sightings > sightings.csv  # one row per place seen
+
+The table's # column is the archive's row number: `embedvault show 462`.
+
+Exit codes: 0 success (also when nothing matches); 2 usage or fatal error (an unknown
+platform, a bad date, a bad --fts expression, a missing or unreadable database).";
+
+const SHOW_HELP: &str = "\
+Examples:
+  embedvault show 1427549064469262372             # a post ID
+  embedvault show https://x.com/GpkGovBY/status/1427549064469262372
+  embedvault show 462                             # the archive's row (the # column of query)
+  embedvault show '#462' --format json            # the row, even where 462 is also a post ID
+
+Exit codes: 0 shown; 1 no such post (the closest are suggested); 2 usage or fatal error (a
+number that names two posts, a missing or unreadable database).";
+
+const STATS_HELP: &str = "\
+Examples:
+  embedvault stats
+  embedvault stats --db 2021.db --format json | jq .by_platform
+
+Exit codes: 0 success; 2 a missing or unreadable database.";
+
+const COMPLETIONS_HELP: &str = "\
+Examples:
+  embedvault completions bash > ~/.local/share/bash-completion/completions/embedvault
+  embedvault completions zsh > ~/.zfunc/_embedvault       # with fpath+=(~/.zfunc)
+  embedvault completions fish > ~/.config/fish/completions/embedvault.fish";
+
+const MAN_HELP: &str = "\
+Examples:
+  embedvault man > embedvault.1 && man ./embedvault.1
+  embedvault man query | man -l -                 # one subcommand's page
+  sudo embedvault man > /usr/local/share/man/man1/embedvault.1";
+
 /// Finds social-media posts embedded in article HTML and text, with exact provenance.
 #[derive(Debug, Parser)]
 #[command(name = "embedvault", version, about, after_help = AFTER_HELP)]
@@ -103,24 +170,79 @@ fn colour_stderr() -> bool {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Find posts in files, folders (recursive) or standard input (`-`) and print one record per post.
-    #[command(after_help = AFTER_HELP)]
+    #[command(after_help = SCAN_HELP)]
     Scan(ScanArgs),
     /// Find posts and archive them, with provenance, into a SQLite database.
-    #[command(after_help = AFTER_HELP)]
+    #[command(after_help = ARCHIVE_HELP)]
     Archive(ArchiveArgs),
     /// Query the archive: filter posts and print them with every sighting.
-    #[command(after_help = AFTER_HELP)]
+    #[command(after_help = QUERY_HELP)]
     Query(QueryArgs),
-    /// Show one post (by post ID, post URL or `#N`) with every sighting and its raw fragment.
-    #[command(after_help = AFTER_HELP)]
+    /// Show one post (by post ID, post URL or row number) with every sighting and its raw fragment.
+    #[command(after_help = SHOW_HELP)]
     Show(ShowArgs),
     /// Summarise the archive: posts by platform, kind and form, top handles, sources, runs.
-    #[command(after_help = AFTER_HELP)]
+    #[command(after_help = STATS_HELP)]
     Stats(StatsArgs),
     /// Write the archive (or the posts the filters select) as one self-contained HTML page:
     /// an overview and a card per post with every sighting, searchable offline.
     #[command(after_help = REPORT_HELP)]
     Report(ReportArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to standard output.
+    #[command(after_help = COMPLETIONS_HELP)]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) to standard output: the whole command, or one subcommand.
+    #[command(after_help = MAN_HELP)]
+    Man(ManArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    shell: clap_complete::Shell,
+}
+
+#[derive(Debug, clap::Args)]
+struct ManArgs {
+    /// A subcommand whose page to print (scan, archive, query, show, stats, report…).
+    #[arg(value_name = "SUBCOMMAND")]
+    subcommand: Option<String>,
+}
+
+/// `embedvault completions SHELL`: the script, generated from the clap definitions.
+fn completions(a: CompletionsArgs) -> anyhow::Result<Exit> {
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    let mut out = std::io::stdout().lock();
+    clap_complete::generate(a.shell, &mut cmd, "embedvault", &mut out);
+    std::io::Write::flush(&mut out)?;
+    Ok(Exit::Ok)
+}
+
+/// `embedvault man [SUBCOMMAND]`: a roff page generated from the clap definitions.
+fn man(a: ManArgs) -> anyhow::Result<Exit> {
+    let cmd = <Cli as clap::CommandFactory>::command();
+    let page = match &a.subcommand {
+        None => cmd,
+        Some(name) => {
+            let names: Vec<String> = cmd
+                .get_subcommands()
+                .map(|s| s.get_name().to_string())
+                .collect();
+            let Some(sub) = cmd.find_subcommand(name).cloned() else {
+                anyhow::bail!(
+                    "no subcommand {name:?}; the subcommands are: {}",
+                    names.join(", ")
+                );
+            };
+            sub.display_name(format!("embedvault-{name}"))
+                .version(env!("CARGO_PKG_VERSION"))
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    clap_mangen::Man::new(page).render(&mut out)?;
+    std::io::Write::flush(&mut out)?;
+    Ok(Exit::Ok)
 }
 
 const REPORT_HELP: &str = "\
@@ -570,6 +692,8 @@ pub fn run(cli: Cli) -> u8 {
         Command::Show(a) => show::run(a),
         Command::Stats(a) => stats::run(a),
         Command::Report(a) => report::run(a),
+        Command::Completions(a) => completions(a),
+        Command::Man(a) => man(a),
     };
     match result {
         Ok(Exit::Ok) => EXIT_OK,
