@@ -10,3 +10,4 @@ mod robustness;
 mod samples;
 mod store;
 mod support;
+mod terminal;
