@@ -9,13 +9,10 @@ use indicatif::{HumanBytes, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::{ArchiveArgs, Exit, messages};
 
-/// The reason the library gives for a binary file's skip (see `discover`).
-const BINARY: &str = "binary file";
-
 pub(super) fn run(a: ArchiveArgs) -> anyhow::Result<Exit> {
     let paths = super::paths_or_stdin(a.paths)?;
     let mut archive = Archive::open(&a.db.db)?;
-    let bar = (!a.quiet && std::io::stderr().is_terminal()).then(progress_bar);
+    let bar = (!a.talk.quiet && std::io::stderr().is_terminal()).then(progress_bar);
     let opts = ArchiveOptions {
         max_input: a.max_input,
         batch: a.batch,
@@ -53,34 +50,21 @@ pub(super) fn run(a: ArchiveArgs) -> anyhow::Result<Exit> {
     }
     let report = result?;
     let c = report.counts;
-    if !a.quiet {
-        if a.verbose && !report.own_files.is_empty() {
-            messages::note(format!(
-                "left out the archive's own file(s): {}",
-                report.own_files.join(", ")
-            ));
-        }
-        let mut binary = 0usize;
-        for (input, why) in &report.skipped {
-            if why.starts_with(BINARY) {
-                binary += 1;
-                if a.verbose {
-                    messages::note(format!("skipped {input}: {why}"));
-                }
-            } else {
-                messages::note(format!("skipped {input}: {why}"));
-            }
-        }
-        if binary > 0 && !a.verbose {
-            messages::note(format!(
-                "skipped {binary} binary file(s), not articles (-v names them)"
-            ));
-        }
+    // -v and -q exclude each other.
+    if a.talk.verbose && !report.own_files.is_empty() {
+        messages::note(format!(
+            "left out the archive's own file(s): {}",
+            report.own_files.join(", ")
+        ));
     }
+    super::report_skips(
+        a.talk,
+        report.skipped.iter().map(|(i, w)| (i.as_str(), w.as_str())),
+    );
     for (_, why) in &report.failures {
         messages::error(why);
     }
-    if !a.quiet {
+    if !a.talk.quiet {
         messages::note(format!(
             "archived into {} (run {}): {} input(s) seen ({} bytes), {} with posts; posts {} new, {} already known (in the archive before this run), {} copies merged; {} new sighting(s); {} skipped; {} failed",
             a.db.db.display(),

@@ -314,12 +314,43 @@ struct ArchiveArgs {
     /// commas): --ext html,htm,txt.gz. With --glob, a file matching either is read.
     #[arg(long, value_name = "EXT")]
     ext: Vec<String>,
+    #[command(flatten)]
+    talk: Talk,
+}
+
+/// How much a run says on stderr, shared by `scan` and `archive`.
+#[derive(Debug, Clone, Copy, clap::Args)]
+struct Talk {
     /// Print nothing but errors: no progress, no notes, no summary.
     #[arg(short, long, conflicts_with = "verbose")]
     quiet: bool,
     /// Name every skipped file (binary files are otherwise counted in one line).
     #[arg(short, long)]
     verbose: bool,
+}
+
+/// The reason the library gives for a binary file's skip starts so (see `discover`).
+const BINARY_SKIP: &str = "binary file";
+
+/// Reports skipped inputs as `talk` asks: binary files counted in one line (each named with
+/// `-v`), every other skip named with its reason; nothing with `-q`.
+fn report_skips<'a>(talk: Talk, skipped: impl IntoIterator<Item = (&'a str, &'a str)>) {
+    if talk.quiet {
+        return;
+    }
+    let mut binary = 0usize;
+    for (input, why) in skipped {
+        if why.starts_with(BINARY_SKIP) && !talk.verbose {
+            binary += 1;
+        } else {
+            messages::note(format!("skipped {input}: {why}"));
+        }
+    }
+    if binary > 0 {
+        messages::note(format!(
+            "skipped {binary} binary file(s), not articles (-v names them)"
+        ));
+    }
 }
 
 /// A glob for --glob, checked when the command line is read.
@@ -675,6 +706,8 @@ struct ScanArgs {
     /// Detection is linear in the input: a real page takes milliseconds.
     #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
     time_limit: std::time::Duration,
+    #[command(flatten)]
+    talk: Talk,
     /// Instead of records, say for every place in each file where a platform's marker was
     /// seen what became of it: the post it is part of, or why it is not one (to report a
     /// missed or wrong post).
