@@ -217,8 +217,8 @@ impl Archive {
 
     /// The posts `key` names, with every sighting, its raw fragment and the record as found
     /// there: a post ID, any URL form of a post, or `#N` for the archive's row. A bare number
-    /// that is no post's ID names the archive's row too (see [`Archive::show`] with `#N` to
-    /// ask for the row alone).
+    /// that is no post's ID names the archive's row too; `#N` asks for the row alone, whatever
+    /// post IDs there are.
     pub fn show(&self, key: &str) -> Result<Vec<StoredPost>> {
         query::show(&self.store, key)
     }
