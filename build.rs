@@ -20,6 +20,16 @@ fn main() {
     if shared.is_dir() {
         println!("cargo::rerun-if-changed={}", shared.display());
     }
+    // `cargo package` builds a copy of the crate under `target/package/`, where no corpus is
+    // beside it, and writes its answer where the checkout's build keeps its own. A path that
+    // never exists makes the checkout's next build run this script again rather than keep the
+    // copy's answer (once: the checkout's own run does not print it).
+    if root.ancestors().any(|a| a.ends_with("target/package")) {
+        println!(
+            "cargo::rerun-if-changed={}",
+            root.join(".never-there").display()
+        );
+    }
     let ci = std::env::var_os("CI").is_some();
     for (cfg, env, folder) in CORPORA {
         println!("cargo::rustc-check-cfg=cfg({cfg})");
