@@ -36,6 +36,15 @@ pub struct ArchiveOptions {
     pub time_limit: Option<std::time::Duration>,
     /// The command line recorded with the run.
     pub args: Vec<String>,
+    /// Globs a file found in a folder must match to be read (any of them; none: every file).
+    /// A glob is matched against the file's path as found (`*` crosses `/`) and against its
+    /// name: `*.html`, `2021/**/*.htm`, `article-??.txt`. Files named on their own are always
+    /// read.
+    pub globs: Vec<String>,
+    /// Extensions a file found in a folder must have to be read, without the dot, any case
+    /// (`html`, `txt.gz`); none: every file. Combined with `globs`, a file matching either is
+    /// read.
+    pub extensions: Vec<String>,
 }
 
 impl Default for ArchiveOptions {
@@ -46,6 +55,8 @@ impl Default for ArchiveOptions {
             threads: 0,
             time_limit: Some(scan::DEFAULT_TIME_LIMIT),
             args: Vec::new(),
+            globs: Vec::new(),
+            extensions: Vec::new(),
         }
     }
 }
@@ -61,6 +72,9 @@ pub struct Report {
     pub failures: Vec<(String, String)>,
     /// Inputs skipped: (input, reason).
     pub skipped: Vec<(String, String)>,
+    /// The archive's own files (the database, its `-wal`, `-shm` or `-journal`) met among the
+    /// inputs and left out: a run never reads its own database.
+    pub own_files: Vec<String>,
 }
 
 /// Progress, reported after each input.
@@ -72,6 +86,11 @@ pub struct Progress {
     pub bytes: u64,
     /// Posts found so far.
     pub posts: u64,
+    /// Inputs in the run, counted before it starts (standard input is one).
+    pub total_inputs: u64,
+    /// Bytes of the run's files on disk, summed before it starts (compressed files count as
+    /// stored; standard input counts nothing).
+    pub total_bytes: u64,
 }
 
 impl Archive {
@@ -130,20 +149,37 @@ impl Archive {
         opts: &ArchiveOptions,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<Report> {
+        let select = Select::new(opts, self.store.path())?;
         let store = &mut self.store;
         let run = store.begin_run(&opts.args)?;
         let mut report = Report {
             run,
             ..Report::default()
         };
-        let mut batch: Vec<Outcome<Prepared>> = Vec::with_capacity(opts.batch);
         let mut prog = Progress::default();
+        let mut entries = Vec::new();
+        for entry in discover::walk::expand(paths) {
+            if let Ok(Some(path)) = &entry {
+                if select.is_own(path) {
+                    report.own_files.push(shown_path(path));
+                    continue;
+                }
+                if !select.wants(paths, path) {
+                    continue;
+                }
+                prog.total_bytes += std::fs::metadata(path).map_or(0, |m| m.len());
+            }
+            prog.total_inputs += 1;
+            entries.push(entry);
+        }
+        let inputs = pipeline::Inputs::Expanded(std::sync::Mutex::new(entries));
+        let mut batch: Vec<Outcome<Prepared>> = Vec::with_capacity(opts.batch);
         let work = |input: Input| -> Outcome<Prepared> {
             let prepared = prepare(&input, opts.time_limit);
             scan::over_time(&input, prepared.scanned.timed_out, opts.time_limit)
                 .unwrap_or(Outcome::Read(prepared))
         };
-        pipeline::run(paths, opts.max_input, opts.threads, work, |o| {
+        pipeline::run(&inputs, opts.max_input, opts.threads, work, |o| {
             let size = match &o {
                 Outcome::Read(p) => p.scanned.size as u64,
                 _ => 0,
@@ -180,9 +216,18 @@ impl Archive {
     }
 
     /// The posts `key` names, with every sighting, its raw fragment and the record as found
-    /// there: a post ID, any URL form of a post, or `#N` for the archive's row.
+    /// there: a post ID, any URL form of a post, or `#N` for the archive's row. A bare number
+    /// that is no post's ID names the archive's row too; `#N` asks for the row alone, whatever
+    /// post IDs there are.
     pub fn show(&self, key: &str) -> Result<Vec<StoredPost>> {
         query::show(&self.store, key)
+    }
+
+    /// The posts closest to a key that names none (for "did you mean"): posts whose ID, URL
+    /// or handle holds the key or is a few edits away from it, closest first, at most `n`.
+    /// Without their sightings.
+    pub fn suggest(&self, key: &str, n: usize) -> Result<Vec<StoredPost>> {
+        query::suggest(&self.store, key, n)
     }
 
     /// What the archive holds.
@@ -206,6 +251,83 @@ impl Archive {
     /// gives them.
     pub(crate) fn query_full(&self, filter: &Filter) -> Result<Vec<StoredPost>> {
         query::query_with(&self.store, filter, true)
+    }
+}
+
+/// Which of the files a run meets it reads: never the archive's own files, and in folders only
+/// those the globs or extensions choose.
+struct Select {
+    /// The database and the files SQLite keeps beside it, made absolute and canonical where
+    /// they exist.
+    own: Vec<PathBuf>,
+    globs: Option<globset::GlobSet>,
+    extensions: Vec<String>,
+}
+
+impl Select {
+    fn new(opts: &ArchiveOptions, db: &Path) -> Result<Select> {
+        let mut own = Vec::new();
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut p = db.as_os_str().to_os_string();
+            p.push(suffix);
+            let p = PathBuf::from(p);
+            own.push(std::path::absolute(&p).unwrap_or_else(|_| p.clone()));
+            if let Ok(c) = p.canonicalize() {
+                own.push(c);
+            }
+        }
+        let globs = if opts.globs.is_empty() {
+            None
+        } else {
+            let mut set = globset::GlobSetBuilder::new();
+            for g in &opts.globs {
+                let glob = globset::Glob::new(g).map_err(|e| crate::Error::Glob {
+                    glob: g.clone(),
+                    message: e.kind().to_string(),
+                })?;
+                set.add(glob);
+            }
+            Some(set.build().map_err(|e| crate::Error::Glob {
+                glob: opts.globs.join(" "),
+                message: e.to_string(),
+            })?)
+        };
+        let extensions = opts
+            .extensions
+            .iter()
+            .map(|e| format!(".{}", e.trim_start_matches('.').to_lowercase()))
+            .collect();
+        Ok(Select {
+            own,
+            globs,
+            extensions,
+        })
+    }
+
+    /// Whether `path` is the archive's database or one of the files beside it.
+    fn is_own(&self, path: &Path) -> bool {
+        let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        self.own.contains(&abs) || path.canonicalize().is_ok_and(|c| self.own.contains(&c))
+    }
+
+    /// Whether a file is read: one named on the command line always is; one found in a folder
+    /// when it matches a glob or has an extension asked for (or none were given).
+    fn wants(&self, named: &[PathBuf], path: &Path) -> bool {
+        if self.globs.is_none() && self.extensions.is_empty() {
+            return true;
+        }
+        if named.iter().any(|n| n == path) {
+            return true;
+        }
+        let by_glob = self.globs.as_ref().is_some_and(|set| {
+            set.is_match(path) || path.file_name().is_some_and(|n| set.is_match(n))
+        });
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        let by_ext = self.extensions.iter().any(|e| name.ends_with(e.as_str()));
+        by_glob || by_ext
     }
 }
 

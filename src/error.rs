@@ -89,6 +89,14 @@ pub enum Error {
         /// The directory.
         path: PathBuf,
     },
+    /// A pattern choosing the files to read in folders that is not a glob.
+    #[error("bad --glob pattern {glob:?}: {message}")]
+    Glob {
+        /// The pattern as given.
+        glob: String,
+        /// What is wrong with it.
+        message: String,
+    },
     /// A full-text search expression that SQLite's FTS5 cannot parse.
     #[error("bad --search expression {query:?}: {message}")]
     Search {

@@ -68,6 +68,8 @@ mod scan;
 
 mod store;
 
+mod search;
+
 mod query;
 
 mod archive;
@@ -80,7 +82,9 @@ pub use discover::DEFAULT_MAX_INPUT;
 pub use error::{Error, Result};
 pub use pipeline::Outcome;
 pub use post::{Copy, Form, Kind, Platform, Post, Source, UnknownName};
-pub use query::{Count, Failure, Filter, KindFilter, Sighting, Stats, StoredPost};
+pub use query::{
+    Count, Failure, Filter, KindFilter, Sighting, Stats, StoredPost, platform_named, platform_names,
+};
 pub use report::HtmlReport;
 pub use scan::{
     Explained, ReadOptions, ScanOptions, Scanned, explain, scan, scan_bytes, scan_paths,

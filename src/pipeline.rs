@@ -43,6 +43,29 @@ impl<T> Outcome<T> {
     }
 }
 
+/// The inputs of a run: paths to expand as the run goes, or inputs already expanded (and
+/// chosen) by the caller, in order.
+pub(crate) enum Inputs<'a> {
+    /// Files, folders (walked in sorted order) and `-` for standard input.
+    Paths(&'a [PathBuf]),
+    /// What [`discover::walk::expand`] gave, perhaps with some files left out. Taken by the
+    /// run (the lock is only how the walker thread takes it).
+    Expanded(std::sync::Mutex<Vec<crate::Result<Option<PathBuf>>>>),
+}
+
+impl Inputs<'_> {
+    /// The inputs, in order.
+    fn entries(&self) -> Box<dyn Iterator<Item = crate::Result<Option<PathBuf>>> + '_> {
+        match self {
+            Inputs::Paths(paths) => Box::new(discover::walk::expand(paths)),
+            Inputs::Expanded(list) => {
+                let mut list = list.lock().unwrap_or_else(|e| e.into_inner());
+                Box::new(std::mem::take(&mut *list).into_iter())
+            }
+        }
+    }
+}
+
 /// The most worker threads a run starts, whatever is asked: reading and scanning are bound by
 /// the cores and the disk long before this, and every thread holds an input's bytes.
 pub(crate) const MAX_THREADS: usize = 256;
@@ -59,7 +82,7 @@ pub(crate) const MAX_THREADS: usize = 256;
 /// limit, memory for its stack) leaves the run to those that could; with none, the calling
 /// thread does the work itself, in order.
 pub(crate) fn run<U, E, W, S>(
-    paths: &[PathBuf],
+    inputs: &Inputs<'_>,
     max_input: u64,
     threads: usize,
     work: W,
@@ -88,7 +111,7 @@ where
         let walker = std::thread::Builder::new()
             .name("embedvault-walk".into())
             .spawn_scoped(scope, move || {
-                for (seq, entry) in discover::walk::expand(paths).enumerate() {
+                for (seq, entry) in inputs.entries().enumerate() {
                     if item_tx.send((seq as u64, entry)).is_err() {
                         break;
                     }
@@ -97,7 +120,7 @@ where
         if walker.is_err() {
             // Not even one more thread: walk, read and work here, in order.
             drop((item_rx, done_tx, done_rx));
-            for entry in discover::walk::expand(paths) {
+            for entry in inputs.entries() {
                 sink(work(discover::read(entry, max_input)))?;
             }
             return Ok(());
@@ -194,7 +217,8 @@ mod tests {
                 assert!(!shown.ends_with("b.html"), "a bug on this input");
                 Outcome::Read(shown)
             };
-            run(std::slice::from_ref(&dir), 1 << 20, threads, work, |o| {
+            let inputs = Inputs::Paths(std::slice::from_ref(&dir));
+            run(&inputs, 1 << 20, threads, work, |o| {
                 seen.push(o);
                 Ok::<(), ()>(())
             })

@@ -27,17 +27,23 @@ pub enum KindFilter {
 /// Query filters; every `None` matches everything.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
-    /// Platform name (`twitter`).
+    /// Platform name (`twitter`) or an alias ([`platform_named`]: `x`, `fb`, `truthsocial`…),
+    /// any case. A name no platform has matches nothing.
     pub platform: Option<String>,
-    /// Handle, with or without `@`, case-insensitive.
+    /// Handle, with or without `@`, case-insensitive; a `user@host` handle (Mastodon, Truth
+    /// Social) is also found by its user part alone.
     pub handle: Option<String>,
-    /// An FTS5 expression over text, handle and display name.
+    /// Words to search for in text, handle and display name, all required, folded for case and
+    /// diacritics (`ё` = `е`, `ß` = `ss`); `word*` is a prefix. Hashtags, `@handles`, hyphens,
+    /// apostrophes and URLs are taken as typed. With `fts`, an FTS5 expression instead.
     pub search: Option<String>,
+    /// Whether `search` is a full FTS5 expression (`border AND (migrants OR refugees)`).
+    pub fts: bool,
     /// Earliest post date (`YYYY-MM-DD`, inclusive): the ID's time, else the shown date.
     pub since: Option<String>,
     /// Latest post date (inclusive).
     pub until: Option<String>,
-    /// A substring of a sighting's source path or URL.
+    /// A substring of a sighting's source path or URL (ASCII letters in any case).
     pub source: Option<String>,
     /// Embeds, mentions or both.
     pub kind: KindFilter,
@@ -158,12 +164,26 @@ pub(crate) fn query_with(store: &Store, f: &Filter, full: bool) -> Result<Vec<St
         sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
     };
     if let Some(p) = &f.platform {
-        arg(&mut sql, " AND p.platform = ?", p.to_lowercase());
+        match platform_named(p) {
+            Some((platform, host)) => {
+                arg(&mut sql, " AND p.platform = ?", platform.as_str().into());
+                if let Some(host) = host {
+                    arg(
+                        &mut sql,
+                        " AND instr(lower(p.url), ?) > 0",
+                        format!("://{host}/"),
+                    );
+                }
+            }
+            None => arg(&mut sql, " AND p.platform = ?", p.to_lowercase()),
+        }
     }
     if let Some(h) = &f.handle {
+        // `user@host` handles are found by their user part too.
         arg(
             &mut sql,
-            " AND p.handle = ? COLLATE NOCASE",
+            " AND (p.handle = ? COLLATE NOCASE OR (instr(p.handle, '@') > 1
+              AND substr(p.handle, 1, instr(p.handle, '@') - 1) = ? COLLATE NOCASE))",
             h.trim_start_matches('@').to_string(),
         );
     }
@@ -173,12 +193,19 @@ pub(crate) fn query_with(store: &Store, f: &Filter, full: bool) -> Result<Vec<St
         KindFilter::All => {}
     }
     if let Some(q) = &f.search {
-        check_search(store, q)?;
-        arg(
-            &mut sql,
-            " AND p.id IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?)",
-            q.clone(),
-        );
+        let expr = if f.fts {
+            Some(crate::search::fts_query(q))
+        } else {
+            crate::search::plain_query(q)
+        };
+        if let Some(expr) = expr {
+            check_search(store, q, &expr)?;
+            arg(
+                &mut sql,
+                " AND p.id IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?)",
+                expr,
+            );
+        }
     }
     let day = "coalesce(substr(p.created_at, 1, 10), p.date)";
     if let Some(d) = &f.since {
@@ -191,8 +218,8 @@ pub(crate) fn query_with(store: &Store, f: &Filter, full: bool) -> Result<Vec<St
         arg(
             &mut sql,
             " AND EXISTS (SELECT 1 FROM sightings s JOIN sources so ON so.id = s.source
-              WHERE s.post = p.id AND (instr(so.path, ?) > 0 OR instr(so.url, ?) > 0))",
-            s.clone(),
+              WHERE s.post = p.id AND (instr(lower(so.path), ?) > 0 OR instr(lower(so.url), ?) > 0))",
+            s.to_ascii_lowercase(),
         );
     }
     sql.push_str(" ORDER BY coalesce(p.created_at, p.date) DESC NULLS LAST, p.id DESC");
@@ -201,6 +228,20 @@ pub(crate) fn query_with(store: &Store, f: &Filter, full: bool) -> Result<Vec<St
         sql.push_str(&format!(" LIMIT ?{}", args.len()));
     }
     fetch(store, &sql, &args, full)
+}
+
+/// What a platform name given to a filter means: the platform, and for an alias of a server
+/// (`truthsocial`) the host it narrows the platform to. Takes each platform's name and its
+/// aliases (`x`, `tw`, `fb`, `ig`, `yt`, `tt`, `bsky`, `tg`…) in any case; `None` for a name no
+/// platform has.
+pub fn platform_named(name: &str) -> Option<(crate::Platform, Option<&'static str>)> {
+    crate::detect::platform_named(name)
+}
+
+/// Every platform name [`platform_named`] takes, one entry per platform with its aliases in
+/// brackets (`twitter (x, tw)`), for messages that list them.
+pub fn platform_names() -> Vec<String> {
+    crate::detect::platform_names()
 }
 
 /// Runs a post query and attaches each post's sightings (with fragments and records when
@@ -230,12 +271,13 @@ fn fetch_on(
     Ok(posts)
 }
 
-/// Runs the search expression alone so that an FTS5 syntax error becomes a clear message.
-fn check_search(store: &Store, q: &str) -> Result<()> {
+/// Runs the search expression alone so that an FTS5 syntax error becomes a clear message
+/// naming what was typed (`q`; `expr` is what it became).
+fn check_search(store: &Store, q: &str, expr: &str) -> Result<()> {
     store.read(|conn| {
         conn.query_row(
             "SELECT count(*) FROM posts_fts WHERE posts_fts MATCH ?1",
-            [q],
+            [expr],
             |r| r.get::<_, i64>(0),
         )
         .map(|_| ())
@@ -343,7 +385,85 @@ pub(crate) fn show(store: &Store, key: &str) -> Result<Vec<StoredPost>> {
         "SELECT {} FROM posts p WHERE {clause} ORDER BY p.id",
         post_columns()
     );
-    fetch(store, &sql, &args, true)
+    let found = fetch(store, &sql, &args, true)?;
+    // A bare number that is no post's ID is the archive's row number.
+    if found.is_empty() && !key.is_empty() && key.bytes().all(|b| b.is_ascii_digit()) {
+        return show(store, &format!("#{key}"));
+    }
+    Ok(found)
+}
+
+/// The most characters of a key or an ID compared by edit distance (the distance is quadratic
+/// in them; no post ID is longer).
+const SUGGEST_CHARS: usize = 80;
+
+/// Edit distance (insertions, deletions, substitutions) between `a` and `b`, by characters.
+fn edits(a: &[char], b: &[char]) -> usize {
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// See [`crate::Archive::suggest`].
+pub(crate) fn suggest(store: &Store, key: &str, n: usize) -> Result<Vec<StoredPost>> {
+    let key = key.trim().trim_start_matches(['#', '@']).to_lowercase();
+    if key.is_empty() || n == 0 {
+        return Ok(Vec::new());
+    }
+    let k: Vec<char> = key.chars().take(SUGGEST_CHARS).collect();
+    // Few edits for a short key, more for a long one; a 19-digit ID with two digits swapped
+    // or one missing is still found.
+    let most = (k.len() / 4).max(1);
+    let mut scored: Vec<(usize, i64)> = store.read(|conn| {
+        let e = |err| sql_err(store, err);
+        let mut stmt = conn
+            .prepare("SELECT id, post_id, url, handle FROM posts")
+            .map_err(e)?;
+        let mut rows = stmt.query([]).map_err(e)?;
+        let mut scored = Vec::new();
+        while let Some(r) = rows.next().map_err(e)? {
+            let id: i64 = r.get(0).map_err(e)?;
+            let mut best = usize::MAX;
+            for col in 1..=3 {
+                let Some(v) = r.get::<_, Option<String>>(col).map_err(e)? else {
+                    continue;
+                };
+                let v = v.to_lowercase();
+                let score = if v == key {
+                    0
+                } else if key.len() >= 3 && v.contains(&key) {
+                    1
+                } else if col == 1 {
+                    let v: Vec<char> = v.chars().take(SUGGEST_CHARS).collect();
+                    let d = edits(&k, &v);
+                    if d <= most { 1 + d } else { usize::MAX }
+                } else {
+                    usize::MAX
+                };
+                best = best.min(score);
+            }
+            if best != usize::MAX {
+                scored.push((best, id));
+            }
+        }
+        Ok(scored)
+    })?;
+    scored.sort();
+    scored.truncate(n);
+    let mut out = Vec::new();
+    for (_, id) in scored {
+        let sql = format!("SELECT {} FROM posts p WHERE p.id = ?1", post_columns());
+        out.extend(fetch(store, &sql, &[SqlValue::Integer(id)], false)?);
+    }
+    Ok(out)
 }
 
 /// An input a run could not read, or skipped, as recorded.

@@ -153,7 +153,7 @@ pub fn scan_paths<E>(
     sink: impl FnMut(Outcome<Scanned>) -> Result<(), E>,
 ) -> Result<(), E> {
     pipeline::run(
-        paths,
+        &pipeline::Inputs::Paths(paths),
         opts.max_input,
         opts.threads,
         |input: Input| {

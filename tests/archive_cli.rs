@@ -94,7 +94,11 @@ fn the_archive_holds_what_scan_finds() {
     assert_eq!(number_before(s, " input(s) seen"), a.scanned.inputs);
     let new = number_before(s, " new, ");
     let known = number_before(s, " already known");
-    assert_eq!(new + known, records.len() as u64, "{s}");
+    let copies = number_before(s, " copies merged");
+    // A fresh archive knows nothing before the run: every record is a new post or a copy of
+    // one the run met before.
+    assert_eq!(known, 0, "{s}");
+    assert_eq!(new + copies, records.len() as u64, "{s}");
     let all = query(&a.db, &["--kind", "all"]);
     assert_eq!(all.len() as u64, new);
     let sightings: usize = all
@@ -288,8 +292,8 @@ fn show_prints_every_sighting_with_its_fragment() {
         t.contains(&format!("sightings: {copies}")) && t.contains("| <blockquote"),
         "{t}"
     );
-    // An unknown post.
-    let out = run(&["show", "123", "--db", db], None);
+    // An unknown post (a number that is neither a post ID nor a row).
+    let out = run(&["show", "999999999", "--db", db], None);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no post"));
 }
@@ -455,8 +459,11 @@ fn archive_exit_codes_and_env_database() {
     let db = db.to_str().expect("utf-8");
     // The good input was archived anyway.
     assert_eq!(query(db, &["--handle", "GpkGovBY"]).len(), 1);
-    // A bad search expression is a clear usage error.
-    let out = run(&["query", "--db", db, "--search", "foo AND ("], None);
+    // A bad FTS5 expression is a clear usage error.
+    let out = run(
+        &["query", "--db", db, "--fts", "--search", "foo AND ("],
+        None,
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("bad --search expression"));
     // A bad date is refused by the argument parser.

@@ -84,7 +84,19 @@ fn a_binary_file_is_skipped_with_a_note() {
     let out = run(&["scan", dir.to_str().expect("utf-8 path")], None);
     assert_eq!(out.status.code(), Some(0));
     let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("skipped 1 binary file(s)"), "{err}");
+    assert_eq!(json_lines(&out.stdout).len(), 1);
+    // Named with -v; nothing but the records with -q.
+    let out = run(&["scan", dir.to_str().expect("utf-8 path"), "-v"], None);
+    let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("photo.png") && err.contains("binary"), "{err}");
+    let out = run(&["scan", dir.to_str().expect("utf-8 path"), "-q"], None);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(json_lines(&out.stdout).len(), 1);
 }
 
@@ -439,7 +451,7 @@ fn a_page_with_stray_nul_bytes_is_read_and_real_binaries_are_skipped_by_name() {
         })
         .collect();
     std::fs::write(dir.join("d-noise.html"), &noise).expect("write");
-    let out = run(&["scan", dir.to_str().expect("utf-8")], None);
+    let out = run(&["scan", dir.to_str().expect("utf-8"), "-v"], None);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{err}");
     let recs = json_lines(&out.stdout);

@@ -4,9 +4,11 @@
 mod archive_cli;
 mod cli;
 mod corpus;
+mod everyday;
 mod reliability;
 mod report;
 mod robustness;
 mod samples;
 mod store;
 mod support;
+mod terminal;

@@ -100,7 +100,11 @@ fn one_tweet_in_three_articles_is_one_post_with_three_sightings() {
         .map(|(n, c)| (n.as_str(), c.as_str()))
         .collect();
     let c = archive_files(&mut archive, &dir, &files);
-    assert_eq!((c.posts_new, c.posts_known, c.sightings_new), (1, 2, 3));
+    // One post new, none known before the run, the other two copies merged into it.
+    assert_eq!(
+        (c.posts_new, c.posts_known, c.copies_merged, c.sightings_new),
+        (1, 0, 2, 3)
+    );
     let got = all(&archive);
     assert_eq!(got.len(), 1);
     let names: Vec<_> = got[0].sightings.iter().map(name_of).collect();
@@ -124,10 +128,10 @@ fn archiving_twice_changes_nothing_but_a_run_row() {
     assert_eq!(second.counts.posts_new, 0);
     assert_eq!(second.counts.sightings_new, 0);
     assert_eq!(second.counts.sources_new, 0);
-    assert_eq!(
-        second.counts.posts_known,
-        first.counts.posts_new + first.counts.posts_known
-    );
+    // Every post is known now, each counted once; the copies merge as they did.
+    assert_eq!(first.counts.posts_known, 0);
+    assert_eq!(second.counts.posts_known, first.counts.posts_new);
+    assert_eq!(second.counts.copies_merged, first.counts.copies_merged);
     let after = archive.stats().expect("stats");
     assert_eq!(
         (before.posts, before.sightings, before.sources),
@@ -264,12 +268,45 @@ fn full_text_search_finds_words_in_english_and_russian() {
     assert_eq!(en[0].post.handle.as_deref(), Some("harbourswim_cl"));
     // Handles and display names are indexed too.
     assert!(!search("Госпогранкомитет").is_empty());
-    // A syntax error is a clear error, not a crash.
+    // A syntax error in an FTS5 expression is a clear error, not a crash.
     let bad = archive.query(&Filter {
         search: Some("foo AND (".into()),
+        fts: true,
         ..Filter::default()
     });
     assert!(matches!(bad, Err(Error::Search { .. })));
+}
+
+#[test]
+fn an_archive_from_before_folded_search_is_reindexed_when_opened_for_writing() {
+    let dir = temp_dir("store-fold");
+    let path = dir.join("v2.db");
+    let c = rusqlite::Connection::open(&path).expect("create");
+    c.execute_batch(include_str!("../src/store/schema.sql"))
+        .expect("schema 1");
+    c.execute_batch(include_str!("../src/store/migrate_002.sql"))
+        .expect("schema 2");
+    c.pragma_update(None, "user_version", 2).expect("version");
+    c.execute(
+        "INSERT INTO posts (identity, platform, kind, form, detector, first_seen, last_seen,
+         handle, text) VALUES ('twitter:id:1', 'twitter', 'embed', 'text', 'twitter/text',
+         '2024-01-01', '2024-01-01', 'Zoë_Ёж', 'Жители Верхнеозёрска и Straße')",
+        [],
+    )
+    .expect("a post");
+    drop(c);
+    let archive = Archive::open(&path).expect("migrates");
+    for words in ["верхнеозерска", "strasse", "zoe_еж", "Ёж"] {
+        let hits = archive
+            .query(&Filter {
+                search: Some(words.into()),
+                ..Filter::default()
+            })
+            .expect("search");
+        assert_eq!(hits.len(), 1, "{words}");
+    }
+    drop(archive);
+    assert_eq!(user_version(&path), embedvault::SCHEMA_VERSION);
 }
 
 fn user_version(path: &Path) -> i64 {

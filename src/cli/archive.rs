@@ -2,36 +2,46 @@
 //! terminal and a summary on stderr.
 
 use std::io::IsTerminal;
+use std::time::Duration;
 
 use embedvault::{Archive, ArchiveOptions, Progress};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{HumanBytes, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::{ArchiveArgs, Exit, messages};
 
 pub(super) fn run(a: ArchiveArgs) -> anyhow::Result<Exit> {
     let paths = super::paths_or_stdin(a.paths)?;
     let mut archive = Archive::open(&a.db.db)?;
-    let bar = std::io::stderr().is_terminal().then(|| {
-        let b = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-        b.set_style(
-            ProgressStyle::with_template("{spinner} {pos} inputs, {msg} [{elapsed}]")
-                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-        );
-        b
-    });
+    let bar = (!a.talk.quiet && std::io::stderr().is_terminal()).then(progress_bar);
     let opts = ArchiveOptions {
         max_input: a.max_input,
         batch: a.batch,
         threads: a.threads,
         time_limit: super::limit(a.time_limit),
         args: std::env::args().skip(1).collect(),
+        globs: a.glob,
+        extensions: a
+            .ext
+            .iter()
+            .flat_map(|e| e.split(','))
+            .map(|e| e.trim().to_string())
+            .filter(|e| !e.is_empty())
+            .collect(),
     };
     let mut bytes = 0u64;
     let mut on_progress = |p: Progress| {
         bytes = p.bytes;
         if let Some(b) = &bar {
+            b.set_length(p.total_inputs.max(p.inputs));
             b.set_position(p.inputs);
-            b.set_message(format!("{:.1} MB, {} posts", p.bytes as f64 / 1e6, p.posts));
+            let secs = b.elapsed().as_secs_f64().max(0.001);
+            b.set_message(format!(
+                "{} of {}, {} posts, {}/s",
+                HumanBytes(p.bytes),
+                HumanBytes(p.total_bytes),
+                p.posts,
+                HumanBytes((p.bytes as f64 / secs) as u64)
+            ));
         }
     };
     let result = archive.archive(&paths, &opts, &mut on_progress);
@@ -39,29 +49,53 @@ pub(super) fn run(a: ArchiveArgs) -> anyhow::Result<Exit> {
         b.finish_and_clear();
     }
     let report = result?;
-    for (input, why) in &report.skipped {
-        messages::note(format!("skipped {input}: {why}"));
+    let c = report.counts;
+    // -v and -q exclude each other.
+    if a.talk.verbose && !report.own_files.is_empty() {
+        messages::note(format!(
+            "left out the archive's own file(s): {}",
+            report.own_files.join(", ")
+        ));
     }
+    super::report_skips(
+        a.talk,
+        report.skipped.iter().map(|(i, w)| (i.as_str(), w.as_str())),
+    );
     for (_, why) in &report.failures {
         messages::error(why);
     }
-    let c = report.counts;
-    messages::note(format!(
-        "archived into {} (run {}): {} input(s) seen ({} bytes), {} with posts; posts {} new, {} already known; {} new sighting(s); {} skipped; {} failed",
-        a.db.db.display(),
-        report.run,
-        c.inputs_seen,
-        bytes,
-        c.inputs_with_posts,
-        c.posts_new,
-        c.posts_known,
-        c.sightings_new,
-        c.skipped,
-        c.failures
-    ));
+    if !a.talk.quiet {
+        messages::note(format!(
+            "archived into {} (run {}): {} input(s) seen ({} bytes), {} with posts; posts {} new, {} already known (in the archive before this run), {} copies merged; {} new sighting(s); {} skipped; {} failed",
+            a.db.db.display(),
+            report.run,
+            c.inputs_seen,
+            bytes,
+            c.inputs_with_posts,
+            c.posts_new,
+            c.posts_known,
+            c.copies_merged,
+            c.sightings_new,
+            c.skipped,
+            c.failures
+        ));
+    }
     Ok(if c.failures > 0 {
         Exit::Partial
     } else {
         Exit::Ok
     })
+}
+
+/// The progress line: inputs done of all, bytes, posts, rate and time left.
+fn progress_bar() -> ProgressBar {
+    let b = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+    b.set_style(
+        ProgressStyle::with_template(
+            "{bar:20} {pos}/{len} inputs ({percent}%), {msg}, ETA {eta} [{elapsed}]",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    b.enable_steady_tick(Duration::from_millis(200));
+    b
 }

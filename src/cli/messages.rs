@@ -13,10 +13,16 @@ pub(super) fn note(msg: impl Display) {
     eprintln!("{PREFIX}: {}", super::table::clean_line(&msg.to_string()));
 }
 
-/// An error about one input, or the error that ends a command.
+/// An error about one input, or the error that ends a command (`error:` in red when colour
+/// is on for standard error).
 pub(super) fn error(msg: impl Display) {
+    let label = if super::colour_stderr() {
+        "\u{1b}[1;31merror:\u{1b}[0m"
+    } else {
+        "error:"
+    };
     eprintln!(
-        "{PREFIX}: error: {}",
+        "{PREFIX}: {label} {}",
         super::table::clean_line(&msg.to_string())
     );
 }

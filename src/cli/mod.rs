@@ -37,6 +37,9 @@ enum Exit {
     Ok,
     /// Some inputs failed, or the thing asked for does not exist.
     Partial,
+    /// The command line was wrong in a way found only once the archive was read (a key that
+    /// names more than one post); the message has been written.
+    Usage,
 }
 
 const AFTER_HELP: &str = "\
@@ -47,30 +50,140 @@ Exit codes:
 
 Data goes to stdout, messages to stderr.";
 
+const SCAN_HELP: &str = "\
+Examples:
+  embedvault scan article.html                    # a table on a terminal, JSON lines in a pipe
+  embedvault scan saved-pages/ --format jsonl > posts.jsonl
+  curl -s https://example.org/story | embedvault scan -
+  embedvault scan --explain article.html          # what became of every marker in the page
+
+Exit codes: 0 every input was read; 1 some inputs failed (each named on stderr); 2 usage or
+fatal error.";
+
+const ARCHIVE_HELP: &str = "\
+Examples:
+  embedvault archive saved-pages/                 # into ./embedvault.db
+  embedvault archive . --ext html,htm -q          # this folder, pages only, errors only
+  embedvault archive corpus/ --glob '2021/**' --db 2021.db
+  EMBEDVAULT_DB=~/archive.db embedvault archive -v today/
+
+Archiving the same inputs again adds nothing but a run. The archive's own files are never
+read as inputs.
+
+Exit codes: 0 every input was read; 1 some inputs failed (each named on stderr, recorded in
+the archive); 2 usage or fatal error (the database could not be opened or written).";
+
+const QUERY_HELP: &str = "\
+Examples:
+  embedvault query --search 'COVID-19 #Europawahl'      # words as typed, all required
+  embedvault query --search 'верхнеозерск*'             # a prefix; ё/е, case and accents ignored
+  embedvault query --fts --search 'border AND (migrants OR refugees)'
+  embedvault query --platform x --since 2021-08 --until 2021
+  embedvault query --handle realDonaldTrump --platform truthsocial
+  embedvault query --source themirror --format csv > posts.csv
+  embedvault query --format csv --sightings > sightings.csv  # one row per place seen
+
+The table's # column is the archive's row number: `embedvault show 462`.
+
+Exit codes: 0 success (also when nothing matches); 2 usage or fatal error (an unknown
+platform, a bad date, a bad --fts expression, a missing or unreadable database).";
+
+const SHOW_HELP: &str = "\
+Examples:
+  embedvault show 1427549064469262372             # a post ID
+  embedvault show https://x.com/GpkGovBY/status/1427549064469262372
+  embedvault show 462                             # the archive's row (the # column of query)
+  embedvault show '#462' --format json            # the row, even where 462 is also a post ID
+
+Exit codes: 0 shown; 1 no such post (the closest are suggested); 2 usage or fatal error (a
+number that names two posts, a missing or unreadable database).";
+
+const STATS_HELP: &str = "\
+Examples:
+  embedvault stats
+  embedvault stats --db 2021.db --format json | jq .by_platform
+
+Exit codes: 0 success; 2 a missing or unreadable database.";
+
+const COMPLETIONS_HELP: &str = "\
+Examples:
+  embedvault completions bash > ~/.local/share/bash-completion/completions/embedvault
+  embedvault completions zsh > ~/.zfunc/_embedvault       # with fpath+=(~/.zfunc)
+  embedvault completions fish > ~/.config/fish/completions/embedvault.fish";
+
+const MAN_HELP: &str = "\
+Examples:
+  embedvault man > embedvault.1 && man ./embedvault.1
+  embedvault man query | man -l -                 # one subcommand's page
+  sudo embedvault man > /usr/local/share/man/man1/embedvault.1";
+
 /// Finds social-media posts embedded in article HTML and text, with exact provenance.
 #[derive(Debug, Parser)]
 #[command(name = "embedvault", version, about, after_help = AFTER_HELP)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Colour in tables and messages: auto (on a terminal, unless NO_COLOR is set), always,
+    /// never.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "WHEN",
+        default_value = "auto"
+    )]
+    color: ColorChoice,
+}
+
+/// When to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorChoice {
+    /// On a terminal, unless `NO_COLOR` is set to something.
+    Auto,
+    /// Always, even into a pipe or a file.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// The colour choice of this run, set once by [`run`].
+static COLOR: std::sync::OnceLock<ColorChoice> = std::sync::OnceLock::new();
+
+/// Whether to colour what goes to a stream that is (or is not) a terminal.
+fn colour_for(terminal: bool) -> bool {
+    match COLOR.get().copied().unwrap_or(ColorChoice::Auto) {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
+}
+
+/// Whether standard output is coloured.
+fn colour_stdout() -> bool {
+    colour_for(std::io::stdout().is_terminal())
+}
+
+/// Whether standard error is coloured.
+fn colour_stderr() -> bool {
+    colour_for(std::io::stderr().is_terminal())
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Find posts in files, folders (recursive) or standard input (`-`) and print one record per post.
-    #[command(after_help = AFTER_HELP)]
+    #[command(after_help = SCAN_HELP)]
     Scan(ScanArgs),
     /// Find posts and archive them, with provenance, into a SQLite database.
-    #[command(after_help = AFTER_HELP)]
+    #[command(after_help = ARCHIVE_HELP)]
     Archive(ArchiveArgs),
     /// Query the archive: filter posts and print them with every sighting.
-    #[command(after_help = AFTER_HELP)]
+    #[command(after_help = QUERY_HELP)]
     Query(QueryArgs),
-    /// Show one post (by post ID, post URL or `#N`) with every sighting and its raw fragment.
-    #[command(after_help = AFTER_HELP)]
+    /// Show one post (by post ID, post URL or row number) with every sighting and its raw fragment.
+    #[command(after_help = SHOW_HELP)]
     Show(ShowArgs),
     /// Summarise the archive: posts by platform, kind and form, top handles, sources, runs.
-    #[command(after_help = AFTER_HELP)]
+    #[command(after_help = STATS_HELP)]
     Stats(StatsArgs),
     /// Write the archive (or the posts the filters select) as one self-contained HTML page:
     /// an overview and a card per post with every sighting, searchable offline.
@@ -80,6 +193,12 @@ enum Command {
     /// lines, one JSON array or CSV, one record per post or one per sighting.
     #[command(after_help = EXPORT_HELP)]
     Export(ExportArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to standard output.
+    #[command(after_help = COMPLETIONS_HELP)]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) to standard output: the whole command, or one subcommand.
+    #[command(after_help = MAN_HELP)]
+    Man(ManArgs),
 }
 
 const EXPORT_HELP: &str = "\
@@ -122,6 +241,55 @@ struct ExportArgs {
     /// With --format csv, write every cell exactly as stored (see `query --help`).
     #[arg(long)]
     csv_raw: bool,
+}
+
+#[derive(Debug, clap::Args)]
+struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    shell: clap_complete::Shell,
+}
+
+#[derive(Debug, clap::Args)]
+struct ManArgs {
+    /// A subcommand whose page to print (scan, archive, query, show, stats, report…).
+    #[arg(value_name = "SUBCOMMAND")]
+    subcommand: Option<String>,
+}
+
+/// `embedvault completions SHELL`: the script, generated from the clap definitions.
+fn completions(a: CompletionsArgs) -> anyhow::Result<Exit> {
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    let mut out = std::io::stdout().lock();
+    clap_complete::generate(a.shell, &mut cmd, "embedvault", &mut out);
+    std::io::Write::flush(&mut out)?;
+    Ok(Exit::Ok)
+}
+
+/// `embedvault man [SUBCOMMAND]`: a roff page generated from the clap definitions.
+fn man(a: ManArgs) -> anyhow::Result<Exit> {
+    let cmd = <Cli as clap::CommandFactory>::command();
+    let page = match &a.subcommand {
+        None => cmd,
+        Some(name) => {
+            let names: Vec<String> = cmd
+                .get_subcommands()
+                .map(|s| s.get_name().to_string())
+                .collect();
+            let Some(sub) = cmd.find_subcommand(name).cloned() else {
+                anyhow::bail!(
+                    "no subcommand {name:?}; the subcommands are: {}",
+                    names.join(", ")
+                );
+            };
+            sub.display_name(format!("embedvault-{name}"))
+                .version(env!("CARGO_PKG_VERSION"))
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    clap_mangen::Man::new(page).render(&mut out)?;
+    std::io::Write::flush(&mut out)?;
+    Ok(Exit::Ok)
 }
 
 const REPORT_HELP: &str = "\
@@ -184,6 +352,59 @@ struct ArchiveArgs {
     /// Detection is linear in the input: a real page takes milliseconds.
     #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
     time_limit: std::time::Duration,
+    /// In folders, read only files matching this glob (matched against the path and the
+    /// name; repeat for more): --glob '*.html' --glob '2021/**'. Files named on their own are
+    /// always read.
+    #[arg(long, value_name = "GLOB", value_parser = parse_glob)]
+    glob: Vec<String>,
+    /// In folders, read only files with this extension (any case; repeat or separate with
+    /// commas): --ext html,htm,txt.gz. With --glob, a file matching either is read.
+    #[arg(long, value_name = "EXT")]
+    ext: Vec<String>,
+    #[command(flatten)]
+    talk: Talk,
+}
+
+/// How much a run says on stderr, shared by `scan` and `archive`.
+#[derive(Debug, Clone, Copy, clap::Args)]
+struct Talk {
+    /// Print nothing but errors: no progress, no notes, no summary.
+    #[arg(short, long, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Name every skipped file (binary files are otherwise counted in one line).
+    #[arg(short, long)]
+    verbose: bool,
+}
+
+/// The reason the library gives for a binary file's skip starts so (see `discover`).
+const BINARY_SKIP: &str = "binary file";
+
+/// Reports skipped inputs as `talk` asks: binary files counted in one line (each named with
+/// `-v`), every other skip named with its reason; nothing with `-q`.
+fn report_skips<'a>(talk: Talk, skipped: impl IntoIterator<Item = (&'a str, &'a str)>) {
+    if talk.quiet {
+        return;
+    }
+    let mut binary = 0usize;
+    for (input, why) in skipped {
+        if why.starts_with(BINARY_SKIP) && !talk.verbose {
+            binary += 1;
+        } else {
+            messages::note(format!("skipped {input}: {why}"));
+        }
+    }
+    if binary > 0 {
+        messages::note(format!(
+            "skipped {binary} binary file(s), not articles (-v names them)"
+        ));
+    }
+}
+
+/// A glob for --glob, checked when the command line is read.
+fn parse_glob(s: &str) -> Result<String, String> {
+    globset::Glob::new(s)
+        .map(|_| s.to_string())
+        .map_err(|e| format!("{s:?} is not a glob: {}", e.kind()))
 }
 
 /// Which posts by kind, on the command line.
@@ -305,31 +526,101 @@ fn limit(d: std::time::Duration) -> Option<std::time::Duration> {
     (!d.is_zero()).then_some(d)
 }
 
-fn parse_day(s: &str) -> Result<String, String> {
-    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map(|d| d.to_string())
-        .map_err(|_| format!("{s:?} is not a date in the form YYYY-MM-DD"))
+/// A period given as `YYYY`, `YYYY-MM` or `YYYY-MM-DD`: its first and last day.
+fn parse_period(s: &str) -> Result<(chrono::NaiveDate, chrono::NaiveDate), String> {
+    use chrono::{Datelike, NaiveDate};
+    let bad = || {
+        format!("{s:?} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD (2020, 2020-03, 2020-03-15)")
+    };
+    let t = s.trim();
+    let parts: Vec<&str> = t.split('-').collect();
+    let num = |p: &str, len: usize| -> Result<u32, String> {
+        if p.len() == len && p.bytes().all(|b| b.is_ascii_digit()) {
+            p.parse().map_err(|_| bad())
+        } else {
+            Err(bad())
+        }
+    };
+    match parts.as_slice() {
+        [y] => {
+            let y = num(y, 4)? as i32;
+            let first = NaiveDate::from_ymd_opt(y, 1, 1).ok_or_else(bad)?;
+            let last = NaiveDate::from_ymd_opt(y, 12, 31).ok_or_else(bad)?;
+            Ok((first, last))
+        }
+        [y, m] => {
+            let (y, m) = (num(y, 4)? as i32, num(m, 2)?);
+            let first = NaiveDate::from_ymd_opt(y, m, 1).ok_or_else(bad)?;
+            let next = if m == 12 {
+                NaiveDate::from_ymd_opt(y + 1, 1, 1)
+            } else {
+                NaiveDate::from_ymd_opt(y, m + 1, 1)
+            }
+            .ok_or_else(bad)?;
+            let last = next.pred_opt().ok_or_else(bad)?;
+            debug_assert_eq!(last.month(), m);
+            Ok((first, last))
+        }
+        [y, m, d] => {
+            let day = NaiveDate::from_ymd_opt(num(y, 4)? as i32, num(m, 2)?, num(d, 2)?)
+                .ok_or_else(bad)?;
+            Ok((day, day))
+        }
+        _ => Err(bad()),
+    }
+}
+
+/// `--since`: the first day of the period given.
+fn parse_since(s: &str) -> Result<String, String> {
+    parse_period(s).map(|(first, _)| first.to_string())
+}
+
+/// `--until`: the last day of the period given.
+fn parse_until(s: &str) -> Result<String, String> {
+    parse_period(s).map(|(_, last)| last.to_string())
+}
+
+/// `--platform`: a platform's name or alias, any case; anything else is a usage error that
+/// lists the names there are.
+fn parse_platform(s: &str) -> Result<String, String> {
+    match embedvault::platform_named(s) {
+        Some(_) => Ok(s.trim().to_lowercase()),
+        None => Err(format!(
+            "unknown platform {s:?}; the platforms are: {}",
+            embedvault::platform_names().join(", ")
+        )),
+    }
 }
 
 /// The filters that select posts, shared by `query` and `report`.
 #[derive(Debug, clap::Args)]
 struct FilterArgs {
-    /// Only this platform (e.g. twitter).
-    #[arg(long)]
+    /// Only this platform: twitter, instagram, tiktok, facebook, youtube, bluesky, mastodon,
+    /// threads, reddit, telegram, linkedin, vk, tumblr, or an alias (x, fb, ig, yt, tt, bsky,
+    /// tg; truthsocial is mastodon on truthsocial.com), any case.
+    #[arg(long, value_name = "NAME", value_parser = parse_platform)]
     platform: Option<String>,
-    /// Only this author handle (with or without @, any case).
+    /// Only this author handle (with or without @, any case); a user@host handle (Mastodon,
+    /// Truth Social) is found by its user part too.
     #[arg(long)]
     handle: Option<String>,
-    /// Full-text search over text, handle and display name (SQLite FTS5 syntax).
-    #[arg(long, value_name = "TEXT")]
+    /// Search text, handle and display name for these words, all required, whatever their case
+    /// and diacritics (ё = е, й = и, ß = ss, é = e). Words are taken as typed: #hashtags,
+    /// @handles, COVID-19, don't, U.S., pic.twitter.com; a word ending in * is a prefix
+    /// (демократ*).
+    #[arg(long, value_name = "WORDS")]
     search: Option<String>,
-    /// Posts dated on or after this day (YYYY-MM-DD).
-    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    /// Read --search as a full SQLite FTS5 expression: AND, OR, NOT, NEAR(), "phrases",
+    /// prefix*, column:word (columns text, handle, display_name).
+    #[arg(long, requires = "search")]
+    fts: bool,
+    /// Posts dated on or after the start of this year, month or day (YYYY, YYYY-MM, YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = parse_since)]
     since: Option<String>,
-    /// Posts dated on or before this day (YYYY-MM-DD).
-    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    /// Posts dated on or before the end of this year, month or day (YYYY, YYYY-MM, YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = parse_until)]
     until: Option<String>,
-    /// Posts seen in an input whose path or URL contains TEXT.
+    /// Posts seen in an input whose path or URL contains TEXT (any case).
     #[arg(long, value_name = "TEXT")]
     source: Option<String>,
     /// Embeds, mentions, or all [default: embed; for export: all].
@@ -349,6 +640,7 @@ impl FilterArgs {
             platform: self.platform,
             handle: self.handle,
             search: self.search,
+            fts: self.fts,
             since: self.since,
             until: self.until,
             source: self.source,
@@ -384,6 +676,12 @@ struct QueryArgs {
     /// starts with - stays exact.
     #[arg(long)]
     csv_raw: bool,
+    /// With --format csv, one row per sighting instead of one per post: the post's columns,
+    /// then where it was seen (path, source_url, sha256, start, end, line) and how
+    /// (sighting, sighting_kind, sighting_form, sighting_detector, archived_at, run, charset,
+    /// charset_rule, conflicts). Every cell is quoted, so IDs stay text in a spreadsheet.
+    #[arg(long, requires = "format")]
+    sightings: bool,
 }
 
 /// Output formats for `show`.
@@ -397,7 +695,8 @@ enum ShowFormat {
 
 #[derive(Debug, clap::Args)]
 struct ShowArgs {
-    /// A post ID, a post URL, or `#N` (the archive's row number).
+    /// A post ID, a post URL, or the archive's row number (`462` or `#462`, as in the `#`
+    /// column of `query`; a number that is also a post's ID must be written `#462`).
     #[arg(value_name = "ID|URL")]
     key: String,
     #[command(flatten)]
@@ -459,6 +758,8 @@ struct ScanArgs {
     /// Detection is linear in the input: a real page takes milliseconds.
     #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
     time_limit: std::time::Duration,
+    #[command(flatten)]
+    talk: Talk,
     /// Instead of records, say for every place in each file where a platform's marker was
     /// seen what became of it: the post it is part of, or why it is not one (to report a
     /// missed or wrong post).
@@ -468,6 +769,7 @@ struct ScanArgs {
 
 /// Runs a parsed command line and returns the exit code.
 pub fn run(cli: Cli) -> u8 {
+    let _ = COLOR.set(cli.color);
     let result = match cli.command {
         Command::Scan(a) => scan::run(a),
         Command::Archive(a) => archive::run(a),
@@ -476,10 +778,13 @@ pub fn run(cli: Cli) -> u8 {
         Command::Stats(a) => stats::run(a),
         Command::Report(a) => report::run(a),
         Command::Export(a) => export::run(a),
+        Command::Completions(a) => completions(a),
+        Command::Man(a) => man(a),
     };
     match result {
         Ok(Exit::Ok) => EXIT_OK,
         Ok(Exit::Partial) => EXIT_SOME_FAILED,
+        Ok(Exit::Usage) => EXIT_FATAL,
         Err(e) if messages::is_closed_pipe(&e) => EXIT_OK,
         Err(e) => {
             messages::error(format!("{e:#}"));
@@ -517,6 +822,34 @@ fn open_read_only(db: &std::path::Path) -> anyhow::Result<embedvault::Archive> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn periods_run_from_their_first_to_their_last_day() {
+        for (given, since, until) in [
+            ("2020", "2020-01-01", "2020-12-31"),
+            ("2020-03", "2020-03-01", "2020-03-31"),
+            ("2020-02", "2020-02-01", "2020-02-29"),
+            ("2021-02", "2021-02-01", "2021-02-28"),
+            ("2020-12", "2020-12-01", "2020-12-31"),
+            ("2020-03-15", "2020-03-15", "2020-03-15"),
+        ] {
+            assert_eq!(parse_since(given).as_deref(), Ok(since), "{given}");
+            assert_eq!(parse_until(given).as_deref(), Ok(until), "{given}");
+        }
+        for bad in [
+            "",
+            "20",
+            "2020-3",
+            "2020-13",
+            "2020-02-30",
+            "2020/03",
+            "2020-03-15-1",
+            "x",
+        ] {
+            let err = parse_since(bad).expect_err(bad);
+            assert!(err.contains("YYYY-MM"), "{err}");
+        }
+    }
 
     #[test]
     fn sizes_with_units() {

@@ -37,7 +37,8 @@ impl Printer {
             shape,
             out: BufWriter::new(io::stdout()),
             count: 0,
-            table: Table::new(header, header.len().saturating_sub(1), TEXT_WIDTH),
+            table: Table::new(header, header.len().saturating_sub(1), TEXT_WIDTH)
+                .bold_header(super::colour_stdout()),
         }
     }
 

@@ -14,13 +14,18 @@ pub(super) fn run(a: QueryArgs) -> anyhow::Result<Exit> {
     let posts = archive.query(&filter)?;
     let shape = match super::pick_format(a.format, QueryFormat::Table, QueryFormat::Jsonl) {
         QueryFormat::Csv => {
-            return write_csv(io::stdout().lock(), &posts, !a.csv_raw).map(|_| Exit::Ok);
+            return write_csv(io::stdout().lock(), &posts, !a.csv_raw, a.sightings)
+                .map(|_| Exit::Ok);
+        }
+        _ if a.sightings => {
+            anyhow::bail!("--sightings is a CSV layout: use it with --format csv");
         }
         QueryFormat::Jsonl => Shape::Jsonl,
         QueryFormat::Json => Shape::Json,
         QueryFormat::Table => Shape::Table,
     };
-    let header = [&POST_HEADER[..], &["SEEN", "TEXT"]].concat();
+    // `#` is the archive's row number: every post can be named to `show`, with an ID or not.
+    let header = [&["#"][..], &POST_HEADER[..], &["SEEN", "TEXT"]].concat();
     let mut out = Printer::new(shape, &header);
     for p in &posts {
         out.record(p, || row(p))?;
@@ -31,7 +36,9 @@ pub(super) fn run(a: QueryArgs) -> anyhow::Result<Exit> {
 
 fn row(s: &StoredPost) -> Vec<String> {
     let text = s.post.text.clone().unwrap_or_else(|| "-".into());
-    post_cells(&s.post, [s.sightings.len().to_string(), text])
+    let mut cells = vec![s.archive_id.to_string()];
+    cells.extend(post_cells(&s.post, [s.sightings.len().to_string(), text]));
+    cells
 }
 
 /// The CSV columns in their published order; fields added to the record later follow them.
@@ -120,23 +127,94 @@ fn neutralise(column: &str, cell: String) -> String {
     format!("'{cell}")
 }
 
-/// The CSV columns of a post row: the published ones, then any the record has gained since, in
-/// record order.
-pub(super) fn csv_columns() -> Vec<String> {
+/// The columns a row per sighting adds after the post's: how the post was seen there. Where it
+/// was seen (path, source_url, sha256, start, end, line) fills the post's provenance columns.
+pub(super) const SIGHTING_COLUMNS: &[&str] = &[
+    "sighting",
+    "sighting_kind",
+    "sighting_form",
+    "sighting_detector",
+    "archived_at",
+    "run",
+    "version",
+    "charset",
+    "charset_rule",
+    "conflicts",
+];
+
+/// One row per sighting: the post's fields with this sighting's provenance and how it was
+/// seen there.
+pub(super) fn sighting_rows(p: &StoredPost) -> io::Result<Vec<Map<String, Value>>> {
+    let post = csv_fields(p)?;
+    let mut rows = Vec::new();
+    for (i, s) in p.sightings.iter().enumerate() {
+        let mut m = post.clone();
+        let Value::Object(seen) = serde_json::to_value(s)? else {
+            continue;
+        };
+        for (k, v) in seen {
+            let k = match k.as_str() {
+                "url" => "source_url".to_string(),
+                "kind" | "form" | "detector" => format!("sighting_{k}"),
+                "conflicts" if v.as_object().is_some_and(|o| o.is_empty()) => continue,
+                "conflicts" => {
+                    m.insert(k, Value::String(v.to_string()));
+                    continue;
+                }
+                _ => k,
+            };
+            if k == "copies" {
+                continue;
+            }
+            m.insert(k, v);
+        }
+        m.insert("sighting".into(), Value::from(i + 1));
+        rows.push(m);
+    }
+    Ok(rows)
+}
+
+/// The CSV columns of a post row (and, with `per_sighting`, of a sighting row): the published
+/// ones, then any the record has gained since, in record order.
+pub(super) fn csv_columns(per_sighting: bool) -> Vec<String> {
     let mut columns: Vec<String> = CSV_COLUMNS.iter().map(|c| c.to_string()).collect();
     for k in StoredPost::field_names() {
         if !columns.contains(&k) && k != "source" {
             columns.push(k);
         }
     }
+    if per_sighting {
+        columns.extend(SIGHTING_COLUMNS.iter().map(|c| c.to_string()));
+    }
     columns
 }
 
-/// CSV: one row per post. Every field is quoted so that spreadsheet tools keep 19-digit IDs as
-/// text; with `safe`, cells that would run as formulas are neutralised (see [`neutralise`]).
-fn write_csv<W: Write>(out: W, posts: &[StoredPost], safe: bool) -> anyhow::Result<()> {
-    let rows: Vec<Map<String, Value>> = posts.iter().map(csv_fields).collect::<io::Result<_>>()?;
-    write_csv_rows(out, &csv_columns(), &rows, safe)
+/// CSV rows, one per post or, with `per_sighting`, one per sighting. Every field is quoted so
+/// that spreadsheet tools keep 19-digit IDs as text; with `safe`, cells that would run as
+/// formulas are neutralised (see [`neutralise`]).
+pub(super) fn csv_rows(
+    posts: &[StoredPost],
+    per_sighting: bool,
+) -> io::Result<Vec<Map<String, Value>>> {
+    if per_sighting {
+        let mut rows = Vec::new();
+        for p in posts {
+            rows.extend(sighting_rows(p)?);
+        }
+        Ok(rows)
+    } else {
+        posts.iter().map(csv_fields).collect()
+    }
+}
+
+fn write_csv<W: Write>(
+    out: W,
+    posts: &[StoredPost],
+    safe: bool,
+    per_sighting: bool,
+) -> anyhow::Result<()> {
+    let rows = csv_rows(posts, per_sighting)?;
+    write_csv_rows(out, &csv_columns(per_sighting), &rows, safe)
 }
 
 /// CSV rows by column name, every cell quoted, neutralised when `safe`.

@@ -19,6 +19,8 @@ pub(super) fn run(a: ScanArgs) -> anyhow::Result<Exit> {
     let mut out = Printer::new(shape, &header);
     let (mut seen, mut failed, mut skipped, mut found) = (0usize, 0usize, 0usize, 0usize);
     let mut bytes = 0u64;
+    // Skips are reported at the end, binary files counted in one line (see `report_skips`).
+    let mut skips: Vec<(String, String)> = Vec::new();
     let opts = ReadOptions {
         max_input: a.max_input,
         threads: a.threads,
@@ -36,7 +38,7 @@ pub(super) fn run(a: ScanArgs) -> anyhow::Result<Exit> {
             }
             Outcome::Skipped { input, reason } => {
                 skipped += 1;
-                messages::note(format!("skipped {input}: {reason}"));
+                skips.push((input, reason));
             }
             Outcome::Failed { message, .. } => {
                 failed += 1;
@@ -46,9 +48,12 @@ pub(super) fn run(a: ScanArgs) -> anyhow::Result<Exit> {
         Ok(())
     })?;
     out.finish()?;
-    messages::note(format!(
-        "{seen} input(s) scanned ({bytes} bytes), {found} post(s) found, {skipped} skipped, {failed} failed"
-    ));
+    super::report_skips(a.talk, skips.iter().map(|(i, w)| (i.as_str(), w.as_str())));
+    if !a.talk.quiet {
+        messages::note(format!(
+            "{seen} input(s) scanned ({bytes} bytes), {found} post(s) found, {skipped} skipped, {failed} failed"
+        ));
+    }
     Ok(if failed > 0 { Exit::Partial } else { Exit::Ok })
 }
 

@@ -10,10 +10,33 @@ use super::{Exit, ShowArgs, ShowFormat, messages};
 
 pub(super) fn run(a: ShowArgs) -> anyhow::Result<Exit> {
     let archive = super::open_read_only(&a.db.db)?;
-    let posts = archive.show(&a.key)?;
+    let key = a.key.trim();
+    let posts = archive.show(key)?;
     if posts.is_empty() {
-        messages::note(format!("no post {:?} in {}", a.key, a.db.db.display()));
+        messages::note(format!("no post {key:?} in {}", a.db.db.display()));
+        let near = archive.suggest(key, 5)?;
+        if !near.is_empty() {
+            messages::note("closest matches:");
+            for p in &near {
+                messages::note(format!("  {}", one_line(p)));
+            }
+        }
         return Ok(Exit::Partial);
+    }
+    // A bare number that is a post's ID and also an archive row number is not guessed at.
+    if !key.is_empty() && key.bytes().all(|b| b.is_ascii_digit()) {
+        let named_by_id = posts.iter().any(|p| p.post.post_id.as_deref() == Some(key));
+        let row = archive.show(&format!("#{key}"))?;
+        if named_by_id && row.iter().any(|r| r.post.post_id.as_deref() != Some(key)) {
+            messages::error(format!("{key:?} names more than one post:"));
+            for p in posts.iter().chain(&row) {
+                messages::note(format!("  {}", one_line(p)));
+            }
+            messages::note(format!(
+                "say `show '#{key}'` for archive row {key}, or give the post's URL"
+            ));
+            return Ok(Exit::Usage);
+        }
     }
     let mut out = io::BufWriter::new(io::stdout().lock());
     match super::pick_format(a.format, ShowFormat::Text, ShowFormat::Json) {
@@ -34,6 +57,22 @@ pub(super) fn run(a: ShowArgs) -> anyhow::Result<Exit> {
     }
     out.flush()?;
     Ok(Exit::Ok)
+}
+
+/// A post on one line, as a suggestion: its row, platform, ID, handle and date.
+fn one_line(p: &StoredPost) -> String {
+    let dash = |v: Option<&str>| v.unwrap_or("-").to_string();
+    format!(
+        "#{}  {}  {}  {}  {}",
+        p.archive_id,
+        p.post.platform,
+        dash(p.post.post_id.as_deref()),
+        p.post
+            .handle
+            .as_deref()
+            .map_or_else(|| "-".to_string(), |h| format!("@{h}")),
+        dash(p.post.date.as_deref())
+    )
 }
 
 /// Fields shown elsewhere in the text form: in the heading, as the text block, or as the

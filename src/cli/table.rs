@@ -1,9 +1,11 @@
 //! Aligned tables for reading on a terminal, shared by every command that prints one.
 //!
 //! Columns are padded to their widest cell by display width (so emoji and CJK characters line
-//! up), the last column is not padded, and when the table is wider than the terminal the one
-//! flexible column (a post's text) is cut with `…` so that rows never wrap. Cells are cleaned
-//! of control characters: text from pages must not act on the terminal.
+//! up), the last column is not padded. On a terminal the table takes its width: the one
+//! flexible column (a post's text) gets the room the others leave, cut with `…`; when even
+//! that is too narrow, the widest other columns (a long `user@host` handle) are cut too, so
+//! rows never wrap. Cells are cleaned of control characters: text from pages must not act on
+//! the terminal. The header is bold when colour is on.
 
 use std::io::{self, Write};
 
@@ -11,6 +13,9 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// The narrowest the flexible column is cut to.
 const MIN_FLEX: usize = 12;
+
+/// The narrowest another column is cut to when the table would not fit otherwise.
+const MIN_CELL: usize = 6;
 
 /// A table: a header, rows of the same length, and the column that may be cut to fit.
 pub(super) struct Table {
@@ -20,6 +25,7 @@ pub(super) struct Table {
     rows: Vec<Vec<String>>,
     flex: usize,
     flex_max: usize,
+    bold_header: bool,
 }
 
 impl Table {
@@ -33,7 +39,14 @@ impl Table {
             rows: Vec::new(),
             flex,
             flex_max,
+            bold_header: false,
         }
+    }
+
+    /// Draws the header in bold (when colour is on for standard output).
+    pub(super) fn bold_header(mut self, on: bool) -> Table {
+        self.bold_header = on;
+        self
     }
 
     /// A table of `columns` columns without a header row, indented by `indent` spaces.
@@ -65,37 +78,58 @@ impl Table {
                 widths[i] = widths[i].max(c.width());
             }
         }
-        let mut flex_width = widths[self.flex].min(self.flex_max);
-        if let Some(total) = width {
-            let others: usize = widths
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| *i != self.flex)
-                .map(|(_, w)| w + 2)
-                .sum();
-            let room =
-                total.saturating_sub(self.indent + others + if self.flex + 1 < n { 2 } else { 0 });
-            flex_width = flex_width.min(room.max(MIN_FLEX));
+        match width {
+            // Not a terminal: the text is cut to its usual width, nothing else.
+            None => widths[self.flex] = widths[self.flex].min(self.flex_max),
+            Some(total) => fit(&mut widths, self.flex, total.saturating_sub(self.indent)),
         }
-        widths[self.flex] = widths[self.flex].min(flex_width);
         let header = self.show_header.then_some(&self.header);
-        for r in header.into_iter().chain(&self.rows) {
+        for (k, r) in header.into_iter().chain(&self.rows).enumerate() {
             let mut line = " ".repeat(self.indent);
             for (i, c) in r.iter().enumerate().take(n) {
-                let cell = if i == self.flex {
-                    cut(c, flex_width)
-                } else {
-                    c.clone()
-                };
+                let cell = cut(c, widths[i]);
                 let pad = widths[i].saturating_sub(cell.width());
                 line.push_str(&cell);
                 if i + 1 < n {
                     line.extend(std::iter::repeat_n(' ', pad + 2));
                 }
             }
-            writeln!(w, "{}", line.trim_end())?;
+            let line = line.trim_end();
+            if k == 0 && self.show_header && self.bold_header {
+                writeln!(w, "\u{1b}[1m{line}\u{1b}[0m")?;
+            } else {
+                writeln!(w, "{line}")?;
+            }
         }
         Ok(())
+    }
+}
+
+/// Column widths fitted to `total` display columns (two spaces between columns): the flexible
+/// column takes the room the others leave (at least [`MIN_FLEX`] when it has that much text);
+/// if that is not enough, the widest other columns give up width, down to [`MIN_CELL`] each.
+fn fit(widths: &mut [usize], flex: usize, total: usize) {
+    let gaps = 2 * widths.len().saturating_sub(1);
+    let others = |w: &[usize]| -> usize {
+        w.iter()
+            .enumerate()
+            .filter(|(i, _)| *i != flex)
+            .map(|(_, w)| w)
+            .sum()
+    };
+    let room = total.saturating_sub(gaps + others(widths));
+    widths[flex] = widths[flex].min(room.max(MIN_FLEX));
+    let mut over = (gaps + others(widths) + widths[flex]).saturating_sub(total);
+    while over > 0 {
+        let widest = widths
+            .iter()
+            .enumerate()
+            .filter(|(i, w)| *i != flex && **w > MIN_CELL)
+            .max_by_key(|(i, w)| (**w, std::cmp::Reverse(*i)))
+            .map(|(i, _)| i);
+        let Some(i) = widest else { break };
+        widths[i] -= 1;
+        over -= 1;
     }
 }
 
@@ -184,6 +218,54 @@ mod tests {
             .collect();
         assert!(seen.windows(2).all(|w| w[0] == w[1]), "{out}");
         assert!(out.contains('…'));
+    }
+
+    #[test]
+    fn a_long_handle_is_cut_before_any_row_wraps_and_text_takes_the_room_left() {
+        let mut t = Table::new(&["#", "HANDLE", "POST_ID", "TEXT"], 3, 60);
+        t.row(vec![
+            "1".into(),
+            "@GradyPollockEastfieldCountyCouncilCandidate@truthsocial.example".into(),
+            "113985484787263160".into(),
+            "word ".repeat(60),
+        ]);
+        t.row(vec![
+            "22".into(),
+            "@a".into(),
+            "1".into(),
+            "短い文 🇧🇾 ok".into(),
+        ]);
+        for width in [40, 80, 120, 200] {
+            let out = render(&t, Some(width));
+            for line in out.lines() {
+                assert!(
+                    line.width() <= width,
+                    "{width}: {line:?} is {} wide",
+                    line.width()
+                );
+            }
+            // The text column starts at one display column in every row.
+            let starts: Vec<usize> = out
+                .lines()
+                .map(|l| {
+                    let at = ["TEXT", "word", "短"]
+                        .iter()
+                        .find_map(|t| l.find(t))
+                        .expect("text");
+                    l[..at].width()
+                })
+                .collect();
+            assert!(starts.windows(2).all(|w| w[0] == w[1]), "{width}: {out}");
+        }
+        // On a wide terminal the text is not held to 60 columns.
+        let wide = render(&t, Some(200));
+        assert!(
+            wide.lines().nth(1).is_some_and(|l| l.width() > 150),
+            "{wide}"
+        );
+        // Off a terminal the text is cut to its usual width.
+        let piped = render(&t, None);
+        assert!(piped.contains("truthsocial.example"), "{piped}");
     }
 
     #[test]

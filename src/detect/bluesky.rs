@@ -29,6 +29,7 @@ pub(crate) static PLATFORM: Detector = Detector {
     tidy_text,
     names: &["bluesky"],
     hosts: &["bsky.app"],
+    aliases: &[("bsky", None)],
     look: Look {
         label: "Bluesky",
         colour: "#0369a1",

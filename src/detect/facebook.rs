@@ -31,6 +31,7 @@ pub(crate) static PLATFORM: Detector = Detector {
     }],
     names: &["facebook"],
     hosts: &["facebook.com", "fb.com"],
+    aliases: &[("fb", None)],
     look: Look {
         label: "Facebook",
         colour: "#1d4ed8",

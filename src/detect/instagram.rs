@@ -34,6 +34,7 @@ pub(crate) static PLATFORM: Detector = Detector {
     }],
     names: &["instagram"],
     hosts: &["instagram.com", "instagr.am"],
+    aliases: &[("ig", None), ("insta", None)],
     look: Look {
         label: "Instagram",
         colour: "#a21caf",

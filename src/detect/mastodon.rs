@@ -25,6 +25,7 @@ pub(crate) static PLATFORM: Detector = Detector {
     id_time,
     identity,
     names: &["mastodon"],
+    aliases: &[("truthsocial", Some("truthsocial.com")), ("truth", Some("truthsocial.com"))],
     look: Look {
         label: "Mastodon",
         colour: "#6d28d9",

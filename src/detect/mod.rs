@@ -138,6 +138,9 @@ pub(crate) struct Detector {
     pub names: &'static [&'static str],
     /// The platform's own web hosts (subdomains included).
     pub hosts: &'static [&'static str],
+    /// Other names people give the platform on the command line (`x`, `fb`), each with the
+    /// host it narrows the platform to, for a server of a federated platform (`truthsocial`).
+    pub aliases: &'static [(&'static str, Option<&'static str>)],
     /// How its posts are drawn in a report.
     pub look: Look,
 }
@@ -175,6 +178,7 @@ impl Detector {
         tidy_text: |t| t,
         names: &[],
         hosts: &[],
+        aliases: &[],
         look: Look {
             label: "",
             colour: "#57606a",
@@ -196,6 +200,36 @@ fn detector(platform: Platform) -> &'static Detector {
         .copied()
         .find(|d| d.platform == platform)
         .unwrap_or(&Detector::BASE)
+}
+
+/// The platform a name given on the command line means (its own name or an alias, any case),
+/// with the host an alias narrows it to.
+pub(crate) fn platform_named(name: &str) -> Option<(Platform, Option<&'static str>)> {
+    let name = name.trim().to_lowercase();
+    DETECTORS.iter().find_map(|d| {
+        if d.platform.as_str() == name {
+            return Some((d.platform, None));
+        }
+        d.aliases
+            .iter()
+            .find(|(a, _)| *a == name)
+            .map(|(_, host)| (d.platform, *host))
+    })
+}
+
+/// Every name [`platform_named`] takes: each platform's own, then its aliases in brackets.
+pub(crate) fn platform_names() -> Vec<String> {
+    DETECTORS
+        .iter()
+        .map(|d| {
+            let aliases: Vec<&str> = d.aliases.iter().map(|(a, _)| *a).collect();
+            if aliases.is_empty() {
+                d.platform.as_str().to_string()
+            } else {
+                format!("{} ({})", d.platform, aliases.join(", "))
+            }
+        })
+        .collect()
 }
 
 /// The creation time an ID encodes, RFC 3339 UTC, for the platforms whose rule is confirmed.

@@ -16,6 +16,7 @@ pub(crate) static PLATFORM: Detector = Detector {
     parse_url,
     names: &["telegram"],
     hosts: &["t.me", "telegram.me", "telegram.dog"],
+    aliases: &[("tg", None)],
     look: Look {
         label: "Telegram",
         colour: "#15803d",

@@ -29,6 +29,7 @@ pub(crate) static PLATFORM: Detector = Detector {
     }],
     names: &["tiktok"],
     hosts: &["tiktok.com"],
+    aliases: &[("tt", None)],
     look: Look {
         label: "TikTok",
         colour: "#0f766e",

@@ -55,6 +55,7 @@ pub(crate) static PLATFORM: Detector = Detector {
     id_time: snowflake_time,
     names: &["twitter", "tweet", "x"],
     hosts: HOSTS,
+    aliases: &[("x", None), ("tw", None)],
     look: Look {
         label: "X (Twitter)",
         colour: "#0f1419",

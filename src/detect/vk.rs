@@ -56,6 +56,7 @@ pub(crate) static PLATFORM: Detector = Detector {
     parse_url,
     names: &["vk", "vkontakte"],
     hosts: &["vk.com", "vk.ru", "vkvideo.ru", "vkontakte.ru"],
+    aliases: &[("vkontakte", None)],
     look: Look {
         label: "VK",
         colour: "#854d0e",

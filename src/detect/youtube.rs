@@ -22,6 +22,7 @@ pub(crate) static PLATFORM: Detector = Detector {
     }],
     names: &["youtube"],
     hosts: &["youtube.com", "youtu.be", "youtube-nocookie.com"],
+    aliases: &[("yt", None)],
     look: Look {
         label: "YouTube",
         colour: "#b91c1c",

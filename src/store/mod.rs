@@ -40,6 +40,15 @@ pub(crate) struct Store {
     path: PathBuf,
     /// For a read-only store opened `immutable`: the file's fingerprint when it was opened.
     snapshot: RefCell<Option<Fingerprint>>,
+    /// The posts the current run has met, so that each is counted once.
+    met: RunMet,
+}
+
+/// The posts a run has met so far: those it created, and those it found in the archive.
+#[derive(Default)]
+struct RunMet {
+    created: std::collections::HashSet<i64>,
+    known: std::collections::HashSet<i64>,
 }
 
 /// The raw bytes of one post's span, capped at [`FRAGMENT_CAP`].
@@ -128,10 +137,13 @@ pub struct Counts {
     pub inputs_seen: u64,
     /// Inputs in which at least one post was found.
     pub inputs_with_posts: u64,
-    /// Records that became new posts.
+    /// Posts new to the archive (each counted once).
     pub posts_new: u64,
-    /// Records that matched a post already in the archive.
+    /// Posts that were in the archive before this run and were seen again (each counted once).
     pub posts_known: u64,
+    /// Records merged into a post this run had already met: the other copies of a post found
+    /// in several inputs (or places) of the run.
+    pub copies_merged: u64,
     /// New sightings.
     pub sightings_new: u64,
     /// New sources (new inputs or new versions of changed inputs).
@@ -149,6 +161,7 @@ impl Counts {
         self.inputs_with_posts += o.inputs_with_posts;
         self.posts_new += o.posts_new;
         self.posts_known += o.posts_known;
+        self.copies_merged += o.copies_merged;
         self.sightings_new += o.sightings_new;
         self.sources_new += o.sources_new;
         self.failures += o.failures;
@@ -199,6 +212,7 @@ impl Store {
     fn setup(mut conn: Connection, path: &Path) -> Result<Store> {
         let e = |err| sql_err(path, err);
         conn.busy_timeout(BUSY_TIMEOUT).map_err(e)?;
+        register_fold(&conn).map_err(e)?;
         // WAL lets readers go on while an archive run writes; the mode is kept in the file.
         // Only a file found to be an archive or blank gets here (see `open`). On a new file this
         // writes the header, so the schema itself is then written through the WAL: a crash
@@ -227,6 +241,7 @@ impl Store {
             conn: RefCell::new(conn),
             path: path.to_path_buf(),
             snapshot: RefCell::new(None),
+            met: RunMet::default(),
         })
     }
 
@@ -264,6 +279,7 @@ impl Store {
             conn: RefCell::new(reader.conn),
             path: path.to_path_buf(),
             snapshot: RefCell::new(reader.snapshot),
+            met: RunMet::default(),
         })
     }
 
@@ -343,6 +359,7 @@ impl Store {
         let path = self.path.clone();
         let e = |err| sql_err(&path, err);
         let args = serde_json::to_string(args).unwrap_or_else(|_| "[]".into());
+        self.met = RunMet::default();
         let tx = self.write_tx()?;
         tx.execute(
             "INSERT INTO runs (started_at, version, args) VALUES (?1, ?2, ?3)",
@@ -358,12 +375,15 @@ impl Store {
     pub fn write_batch(&mut self, run: i64, events: &[Outcome<Prepared>]) -> Result<Counts> {
         let path = self.path.clone();
         let e = |err| sql_err(&path, err);
+        let mut met = std::mem::take(&mut self.met);
         let tx = self.write_tx()?;
         let mut counts = Counts::default();
         let at = now();
         for ev in events {
             match ev {
-                Outcome::Read(p) => write_input(&tx, run, p, &at, &mut counts).map_err(e)?,
+                Outcome::Read(p) => {
+                    write_input(&tx, run, p, &at, &mut counts, &mut met).map_err(e)?
+                }
                 Outcome::Failed { input, message } => {
                     counts.failures += 1;
                     tx.execute(
@@ -376,6 +396,7 @@ impl Store {
             }
         }
         tx.commit().map_err(e)?;
+        self.met = met;
         Ok(counts)
     }
 
@@ -432,10 +453,33 @@ fn wal_mode(conn: &Connection) -> rusqlite::Result<()> {
     }
 }
 
+/// Registers `embedvault_fold(text)`, the folding the full-text index holds (see
+/// [`crate::search::fold`]); the index's triggers call it, so every connection that writes
+/// posts needs it. `NULL` stays `NULL`.
+fn register_fold(conn: &Connection) -> rusqlite::Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    use rusqlite::types::ValueRef;
+    conn.create_scalar_function(
+        "embedvault_fold",
+        1,
+        FunctionFlags::SQLITE_UTF8
+            | FunctionFlags::SQLITE_DETERMINISTIC
+            | FunctionFlags::SQLITE_INNOCUOUS,
+        |ctx| {
+            Ok(match ctx.get_raw(0) {
+                ValueRef::Text(t) => Some(crate::search::fold(&String::from_utf8_lossy(t))),
+                _ => None,
+            })
+        },
+    )
+}
+
 /// How many times a read is done again when the file changed under it.
 const SNAPSHOT_TRIES: usize = 5;
 
-/// What a database path holds, looked at without writing anything.
+/// What a database path holds, looked at without writing anything. Made once per open and
+/// taken apart at once, so its size does not matter.
+#[allow(clippy::large_enum_variant)]
 enum Examined {
     /// Nothing there (or nothing that can be looked at).
     Missing,
@@ -461,6 +505,11 @@ struct Fingerprint {
     #[cfg(unix)]
     inode_ctime: (u64, u64, i64, i64),
     wal: bool,
+    /// The WAL's size: a writer committing into an empty WAL left by an earlier one changes it.
+    wal_len: u64,
+    /// Whether a `-shm` is beside the file: every connection to a WAL archive has one (and
+    /// makes one), so without it no writer is connected.
+    shm: bool,
     journal: bool,
 }
 
@@ -478,6 +527,8 @@ impl Fingerprint {
             #[cfg(unix)]
             inode_ctime,
             wal: beside(path, "-wal").exists(),
+            wal_len: std::fs::metadata(beside(path, "-wal")).map_or(0, |m| m.len()),
+            shm: beside(path, "-shm").exists(),
             journal: beside(path, "-journal").exists(),
         })
     }
@@ -558,8 +609,14 @@ fn examine_once(path: &Path) -> Result<Examined> {
         return Ok(Examined::Empty);
     }
     // With no WAL or rollback journal beside it, the file is the whole database: read it as
-    // immutable (no locks, no `-shm`). Otherwise read it through them, as SQLite readers do.
-    let live = fingerprint.wal || fingerprint.journal;
+    // immutable (no locks, no `-shm`). So it is when an empty WAL is left without a `-shm`
+    // (an earlier writer's, or one a tool left): nothing is in it and no writer is connected.
+    // Otherwise the archive is read through its WAL as SQLite readers do, beside a live writer
+    // (which has made the `-shm` already). Only a WAL holding transactions without its `-shm`
+    // (a killed writer's, its `-shm` removed) gets a `-shm` made by SQLite to read it: a
+    // read-only connection cannot take the lock that reading it without one needs.
+    let empty_wal = fingerprint.wal && fingerprint.wal_len == 0 && !fingerprint.shm;
+    let live = (fingerprint.wal && !empty_wal) || fingerprint.journal;
     let uri = sqlite_uri(path, if live { "mode=ro" } else { "immutable=1" });
     let e = |err| sql_err(path, err);
     let conn = Connection::open_with_flags(
@@ -648,6 +705,7 @@ fn write_input(
     p: &Prepared,
     at: &str,
     counts: &mut Counts,
+    met: &mut RunMet,
 ) -> rusqlite::Result<()> {
     counts.inputs_seen += 1;
     let s = &p.scanned;
@@ -691,12 +749,18 @@ fn write_input(
     for (post, frag) in s.posts.iter().zip(&p.fragments) {
         let (row, conflicts) = match posts::lookup(tx, post)? {
             Some(row) => {
-                counts.posts_known += 1;
+                if met.created.contains(&row) || !met.known.insert(row) {
+                    counts.copies_merged += 1;
+                } else {
+                    counts.posts_known += 1;
+                }
                 (row, posts::merge(tx, row, post, at)?)
             }
             None => {
                 counts.posts_new += 1;
-                (posts::insert(tx, post, at)?, Default::default())
+                let row = posts::insert(tx, post, at)?;
+                met.created.insert(row);
+                (row, Default::default())
             }
         };
         let record = serde_json::to_string(post).unwrap_or_else(|_| "{}".into());
