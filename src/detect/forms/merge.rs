@@ -17,7 +17,8 @@ fn is_full(f: Form) -> bool {
 }
 
 /// Merges copies of one post (see the module docs). Each post is compared only with the
-/// earlier posts of its own identity, so the work stays linear in the number of posts.
+/// earlier posts of its own identity that can still hold it or lie near it, so the work stays
+/// linear in the number of posts, copies of one post included.
 pub(crate) fn merge_copies(mut posts: Vec<Post>) -> Vec<Post> {
     posts.sort_by_key(|p| (p.span.start, std::cmp::Reverse(p.span.end)));
     let mut out: Vec<Post> = Vec::with_capacity(posts.len());
@@ -30,8 +31,10 @@ pub(crate) fn merge_copies(mut posts: Vec<Post>) -> Vec<Post> {
         }
         let id = p.identity();
         let earlier = by_identity.entry(id).or_default();
+        let mut found = None;
+        let mut dead = 0;
         for &i in earlier.iter().rev() {
-            let q = &mut out[i];
+            let q = &out[i];
             let nested = q.span.start <= p.span.start && p.span.end <= q.span.end;
             let near = p.span.start.saturating_sub(q.span.end) <= NEAR
                 && !(is_full(p.form) && is_full(q.form));
@@ -39,14 +42,36 @@ pub(crate) fn merge_copies(mut posts: Vec<Post>) -> Vec<Post> {
             // twice: every copy in script data is the same embed as the one shown.
             let script = p.form == Form::Script || q.form == Form::Script;
             if nested || near || script {
-                merge_into(q, p, nested);
-                continue 'next;
+                found = Some((i, nested));
+                break;
             }
+            if is_dead(q, p.span.start) {
+                dead += 1;
+            }
+        }
+        if dead > 0 {
+            // Posts come in order of start, so a copy that is dead now stays dead; only the
+            // latest copy is kept whatever it is, as a script copy merges into it.
+            let last = earlier.last().copied();
+            earlier.retain(|&i| Some(i) == last || !is_dead(&out[i], p.span.start));
+        }
+        if let Some((i, nested)) = found {
+            merge_into(&mut out[i], p, nested);
+            continue 'next;
         }
         earlier.push(out.len());
         out.push(p);
     }
     out
+}
+
+/// Whether an earlier copy `q` can merge with no post starting at or after `start` except
+/// through a script copy merging into the latest one: it is not script data (a copy that is
+/// never becomes one), and it ends too far before `start` to hold it or be near it. Many full
+/// copies of one post (two embeds of one post stay two records) would otherwise make every
+/// copy look at every earlier one.
+fn is_dead(q: &Post, start: usize) -> bool {
+    q.form != Form::Script && q.span.end + NEAR < start
 }
 
 fn merge_into(q: &mut Post, p: Post, nested: bool) {
