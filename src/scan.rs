@@ -238,17 +238,16 @@ fn with_provenance(
     sha256: &str,
 ) -> Vec<Post> {
     let text = doc.text.as_bytes();
-    // Lines are counted incrementally: posts come sorted by start.
-    let mut line = 1usize;
-    let mut counted = 0usize;
+    // Where every line break is, found once: a post's line and each copy's is then a binary
+    // search, however many copies a page holds.
+    let breaks: Vec<usize> = if posts.is_empty() {
+        Vec::new()
+    } else {
+        memchr::memchr_iter(b'\n', text).collect()
+    };
+    let line_of = |at: usize| 1 + breaks.partition_point(|&b| b < at.min(text.len()));
     for p in &mut posts {
-        let start = p.span.start.min(text.len());
-        if start >= counted {
-            line += memchr::memchr_iter(b'\n', &text[counted..start]).count();
-        } else {
-            line = 1 + memchr::memchr_iter(b'\n', &text[..start]).count();
-        }
-        counted = start;
+        let line = line_of(p.span.start);
         p.source.path = path.map(str::to_string);
         p.source.url = url.map(str::to_string);
         p.source.sha256 = sha256.to_string();
@@ -263,7 +262,7 @@ fn with_provenance(
             .map(|c| Copy {
                 start: doc.input_offset(c.start),
                 end: doc.input_offset(c.end),
-                line: 1 + memchr::memchr_iter(b'\n', &text[..c.start.min(text.len())]).count(),
+                line: line_of(c.start),
             })
             .collect();
     }
