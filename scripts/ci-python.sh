@@ -52,7 +52,9 @@ step "installed $wheel"
 
 step "Rust: the record's field names against the shared fixture"
 cargo fmt --manifest-path python/Cargo.toml --check
-cargo test --release --manifest-path python/Cargo.toml --quiet
+# In the dev profile, as the root's `cargo test`: a release test build would take turns with
+# maturin's (their PyO3 configurations differ) and rebuild the bindings on every run.
+cargo test --manifest-path python/Cargo.toml --quiet
 
 step "pytest"
 # Run from the root with the venv's pytest (not `python -m pytest`, which would put the current

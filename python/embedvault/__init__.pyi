@@ -56,6 +56,7 @@ class Archive:
         source: Optional[str] = None,
         kind: Literal["embed", "mention", "all"] = "embed",
         limit: Optional[int] = None,
+        fts: bool = False,
     ) -> List[Record]:
         """Posts the filters select, newest first, as ``embedvault query --format jsonl``."""
     def show(self, key: str) -> Optional[Record]:

@@ -239,12 +239,13 @@ impl Archive {
     /// `archive_id`.
     ///
     /// Filters (all optional, as the command line's): `platform` ("twitter"), `handle` (with or
-    /// without @, any case), `search` (SQLite FTS5 over text, handle and display name),
+    /// without @, any case), `search` (words over text, handle and display name, all required;
+    /// with `fts=True` an SQLite FTS5 expression),
     /// `since`/`until` (`YYYY-MM-DD`, inclusive), `source` (a substring of a sighting's path or
     /// URL), `kind` ("embed", the default, "mention" or "all"), `limit` (at most this many).
     /// A bad date, kind or search expression raises `embedvault.Error`.
     #[pyo3(signature = (*, platform = None, handle = None, search = None, since = None,
-                        until = None, source = None, kind = "embed", limit = None))]
+                        until = None, source = None, kind = "embed", limit = None, fts = false))]
     #[allow(clippy::too_many_arguments)]
     fn query<'py>(
         &self,
@@ -257,6 +258,7 @@ impl Archive {
         source: Option<String>,
         kind: &str,
         limit: Option<usize>,
+        fts: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let kind = match kind {
             "embed" => embedvault::KindFilter::Embed,
@@ -277,6 +279,9 @@ impl Archive {
             source,
             kind,
             limit,
+            fts,
+            // Filters the library gains later keep their defaults here until they are exposed.
+            ..embedvault::Filter::default()
         };
         let posts = py.detach(|| self.lock().query(&filter)).map_err(error)?;
         to_python(py, &posts)

@@ -49,6 +49,7 @@ def test_every_filter_equals_the_cli(archived, cli):
         ({"kind": "mention"}, ["--kind", "mention"]),
         ({"handle": "@GpkGovBY"}, ["--handle", "@GpkGovBY"]),
         ({"search": "gauges"}, ["--search", "gauges"]),
+        ({"search": "gauge*", "fts": True}, ["--search", "gauge*", "--fts"]),
         ({"since": "2021-01-01", "until": "2021-12-31"}, ["--since", "2021-01-01", "--until", "2021-12-31"]),
         ({"source": "samples/tiktok"}, ["--source", "samples/tiktok"]),
         ({"platform": "twitter", "limit": 3}, ["--platform", "twitter", "--limit", "3"]),
@@ -119,7 +120,7 @@ def test_errors_are_embedvault_errors_with_the_librarys_message(tmp_path):
     with pytest.raises(embedvault.Error, match='kind "posts" is not one of'):
         archive.query(kind="posts")
     with pytest.raises(embedvault.Error):
-        archive.query(search='"unbalanced')
+        archive.query(search='"unbalanced', fts=True)
 
 
 def test_a_read_only_archive_reads_what_was_written(archived):
