@@ -56,6 +56,8 @@ mod error;
 
 mod discover;
 
+pub mod fetch;
+
 mod decode;
 
 mod detect;
