@@ -62,6 +62,8 @@ mod decode;
 
 mod detect;
 
+pub(crate) mod article;
+
 mod post;
 
 mod pipeline;
