@@ -11,7 +11,11 @@
 use rusqlite::{Connection, TransactionBehavior};
 
 /// The migration steps, in order. Step 1 is the whole initial schema; later steps change it.
-pub const STEPS: &[&str] = &[include_str!("schema.sql"), include_str!("migrate_002.sql")];
+pub const STEPS: &[&str] = &[
+    include_str!("schema.sql"),
+    include_str!("migrate_002.sql"),
+    include_str!("migrate_003.sql"),
+];
 
 /// The schema version this build writes.
 pub const CURRENT: i64 = STEPS.len() as i64;
