@@ -178,6 +178,11 @@ pub(super) fn read(html: &str, claims: &mut Claims) {
         }
     }
     if let Some(t) = title {
+        // Feeds wrap their titles in CDATA.
+        let t = t.trim();
+        let t = t
+            .strip_prefix("<![CDATA[")
+            .map_or(t, |inner| inner.strip_suffix("]]>").unwrap_or(inner));
         claims.add(Field::Title, DOCUMENT, t);
     }
     jsonld::read(&blocks, claims);

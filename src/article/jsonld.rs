@@ -134,7 +134,7 @@ fn is_article_type(t: &str) -> bool {
 /// of an array.
 fn text(v: &Value) -> Option<String> {
     match v {
-        Value::String(s) => Some(s.clone()),
+        Value::String(s) => Some(super::strip_tags(s)),
         Value::Number(n) => Some(n.to_string()),
         Value::Object(o) => o.get("name").or_else(|| o.get("@value")).and_then(text),
         Value::Array(a) => a.iter().find_map(text),

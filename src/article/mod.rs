@@ -147,7 +147,15 @@ impl Claims {
             Field::Url => absolute_url(raw),
             Field::Author => None,
             Field::Lang => lang_tag(raw),
-            Field::Title | Field::Published | Field::Site => clean(raw),
+            // A site named by its address (`https://www.example.de`) is its host.
+            Field::Site => clean(&strip_tags(raw)).map(|v| {
+                if is_link(&v) {
+                    absolute_url(&v).and_then(|u| host_name(&u)).unwrap_or(v)
+                } else {
+                    v
+                }
+            }),
+            Field::Title | Field::Published => clean(raw),
         };
         if let Some(value) = value {
             self.0.push(Claim { field, rank, value });
@@ -285,7 +293,9 @@ fn is_link(v: &str) -> bool {
 /// A person's or organisation's name as bylines give it: a leading `By`/`by` dropped; URLs,
 /// handles-only and values without letters refused.
 fn author_name(raw: &str) -> Option<String> {
-    let v = clean(raw)?;
+    let v = clean(&strip_tags(raw))?;
+    // `Jane Doe | Example Media`: the name, then an affiliation.
+    let v = v.split(" | ").next().unwrap_or(&v).to_string();
     let v = strip_by(&v).unwrap_or(&v).trim();
     let v = v.trim_matches(|c: char| c == ',' || c == ';' || c == '|' || c == '-');
     let v = v.trim();
@@ -324,6 +334,30 @@ fn strip_by(v: &str) -> Option<&str> {
     let head = v.get(..3)?;
     head.eq_ignore_ascii_case("by ")
         .then(|| v[3..].trim_start())
+}
+
+/// A value without the markup some sites write into names and JSON-LD strings
+/// (`<a href="/profiles/x">Jane Doe</a>`): tags go, their text stays. Entities are still
+/// encoded here, so an escaped `&lt;b&gt;` is text and stays.
+fn strip_tags(v: &str) -> String {
+    if !v.contains('<') {
+        return v.to_string();
+    }
+    let mut out = String::with_capacity(v.len());
+    let mut pos = 0;
+    while let Some(p) = v[pos..].find('<') {
+        let lt = pos + p;
+        out.push_str(&v[pos..lt]);
+        match crate::detect::tags::lex_tag(v, lt) {
+            Some(tag) => pos = tag.range.end,
+            None => {
+                out.push('<');
+                pos = lt + 1;
+            }
+        }
+    }
+    out.push_str(&v[pos..]);
+    out
 }
 
 /// Whether two names are the same but for case and spacing.
@@ -394,28 +428,33 @@ fn strip_site(title: &str, site: Option<&str>, url: Option<&str>) -> String {
     if names.is_empty() {
         return title.to_string();
     }
+    // `CNN.com` names the site `CNN` as well as the host `cnn.com`.
     let names_site = |part: &str| {
-        let p = squash(part);
-        !p.is_empty() && names.contains(&p)
+        let part = part.trim();
+        let bare = part.split('.').next().unwrap_or(part);
+        [squash(part), squash(bare)]
+            .iter()
+            .any(|p| !p.is_empty() && names.contains(p))
     };
+    // Every separator position is tried, the earliest first, since the site name may itself
+    // hold a separator (`Headline - Jane Doe - Blog` with the site `Jane Doe - Blog`).
+    let mut seps: Vec<(usize, usize)> = TITLE_SEPARATORS
+        .iter()
+        .flat_map(|sep| title.match_indices(sep).map(|(i, m)| (i, m.len())))
+        .collect();
+    seps.sort_unstable();
     let mut t = title;
-    for sep in TITLE_SEPARATORS {
-        if let Some(i) = t.rfind(sep)
-            && names_site(&t[i + sep.len()..])
-            && !t[..i].trim().is_empty()
-        {
-            t = t[..i].trim_end();
-            break;
-        }
-    }
-    for sep in TITLE_SEPARATORS {
-        if let Some(i) = t.find(sep)
-            && names_site(&t[..i])
-            && !t[i + sep.len()..].trim().is_empty()
-        {
-            t = t[i + sep.len()..].trim_start();
-            break;
-        }
+    if let Some(&(i, _)) = seps
+        .iter()
+        .find(|(i, len)| names_site(&title[i + len..]) && !title[..*i].trim().is_empty())
+    {
+        t = title[..i].trim_end();
+    } else if let Some(&(i, len)) = seps
+        .iter()
+        .rev()
+        .find(|(i, len)| names_site(&title[..*i]) && !title[i + len..].trim().is_empty())
+    {
+        t = title[i + len..].trim_start();
     }
     t.to_string()
 }

@@ -375,3 +375,24 @@ fn mdx_imports_are_not_titles_and_inline_html_is_dropped() {
         s("Die Zeit der hit pieces")
     );
 }
+
+#[test]
+fn markup_in_names_goes_and_a_site_given_as_a_url_is_its_host() {
+    let page = r#"<script type="application/ld+json">{"@type":"NewsArticle","headline":"H",
+"author":[{"@type":"Person","name":"<a href=\"/profiles/mm\">Mia Mahl</a>"}]}</script>
+<meta property="og:site_name" content="https://www.fr.example">"#;
+    let a = html(page);
+    assert_eq!(a.authors, vec!["Mia Mahl".to_string()]);
+    assert_eq!(a.site, s("fr.example"));
+}
+
+#[test]
+fn title_suffixes_naming_the_site_in_other_spellings() {
+    let page = r#"<title>Driver crashes car - CNN.com</title><meta property="og:site_name" content="CNN">"#;
+    assert_eq!(html(page).title, s("Driver crashes car"));
+    let page = r#"<title>Mystery bag - every woman needs one! - Martina Berg - Lady 50plus</title>
+<meta property="og:site_name" content="Martina Berg - Lady 50plus">"#;
+    assert_eq!(html(page).title, s("Mystery bag - every woman needs one!"));
+    let feed = "<rss><channel><title><![CDATA[Stories by Hodl]]></title></channel></rss>";
+    assert_eq!(html(feed).title, s("Stories by Hodl"));
+}

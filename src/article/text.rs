@@ -20,7 +20,7 @@
 //! text.
 
 use super::rank::{DOCUMENT, META};
-use super::{Claims, Field, date, is_link, strip_by};
+use super::{Claims, Field, date, is_link, strip_by, strip_tags};
 
 /// How many non-empty lines at the top may hold the title, byline and date.
 const HEAD_LINES: usize = 8;
@@ -222,26 +222,6 @@ fn unquote(v: &str) -> &str {
         }
     }
     v
-}
-
-/// Markdown values may hold inline HTML (`<i>hit pieces</i>`), which a renderer would show
-/// as formatting: the tags go, their text stays.
-fn strip_tags(v: &str) -> String {
-    let mut out = String::with_capacity(v.len());
-    let mut pos = 0;
-    while let Some(p) = v[pos..].find('<') {
-        let lt = pos + p;
-        out.push_str(&v[pos..lt]);
-        match crate::detect::tags::lex_tag(v, lt) {
-            Some(tag) => pos = tag.range.end,
-            None => {
-                out.push('<');
-                pos = lt + 1;
-            }
-        }
-    }
-    out.push_str(&v[pos..]);
-    out
 }
 
 /// Whether the first line of a text reads as a headline: short, of three words or more (or
