@@ -26,8 +26,8 @@ const META_KEYS: &[(&str, Field, u16)] = &[
     // OpenGraph, its article namespace, and Twitter cards.
     ("og:title", Field::Title, OPEN_GRAPH),
     ("twitter:title", Field::Title, OPEN_GRAPH + 1),
-    ("og:url", Field::Url, OPEN_GRAPH),
-    ("twitter:url", Field::Url, OPEN_GRAPH + 1),
+    ("og:url", Field::Url, OPEN_GRAPH + 1),
+    ("twitter:url", Field::Url, OPEN_GRAPH + 2),
     ("og:site_name", Field::Site, OPEN_GRAPH),
     ("article:published_time", Field::Published, OPEN_GRAPH),
     ("og:published_time", Field::Published, OPEN_GRAPH + 1),
@@ -124,8 +124,10 @@ pub(super) fn read(html: &str, claims: &mut Claims) {
                 r.split_ascii_whitespace()
                     .any(|t| t.eq_ignore_ascii_case("canonical"))
             });
+            // The canonical link is the page's own statement of its URL and ranks before
+            // `og:url`, which some sites point at a node ID or a live-blog entry.
             if canonical && let Some(href) = tag.attr(html, "href") {
-                claims.add(Field::Url, DOCUMENT, &href);
+                claims.add(Field::Url, OPEN_GRAPH, &href);
             }
         } else if name.eq_ignore_ascii_case("script") {
             let is_json_ld = tag

@@ -10,11 +10,13 @@
 //!    `mainEntity`; see `jsonld.rs`);
 //! 2. OpenGraph and its `article:` namespace, then Twitter-card tags (`og:title`, `og:url`,
 //!    `og:site_name`, `article:published_time`, `article:author` when it is a name, not a URL);
+//!    for the URL, `<link rel=canonical>` comes first here, before `og:url`, which some sites
+//!    point at a node ID or a live-blog entry;
 //! 3. the JSON-LD `WebSite` name (site) and `WebPage` object (for pages that declare no
 //!    article);
 //! 4. named `<meta>` (author, date, pubdate, `parsely-*`, `sailthru.*`, Dublin Core `DC.*`,
 //!    `citation_*`, `itemprop`), and the `Content-Language` header as `<meta http-equiv>`;
-//! 5. the document itself: `<title>`, `<link rel=canonical>`, `<html lang>`, a
+//! 5. the document itself: `<title>`, `<html lang>`, a
 //!    `<time pubdate>` (else the first `<time datetime>`); for text, the title line, a byline, a date line and an attribution
 //!    line such as `Source: BBC` (see `text.rs`);
 //! 6. the site name falls back to the JSON-LD publisher's name, then the canonical URL's host.
@@ -174,8 +176,27 @@ impl Claims {
         self.ranked(field).first().map(|c| c.value.clone())
     }
 
+    /// The best-ranked URL, unless it is on a host that no other claim names while others
+    /// agree among themselves: a template's placeholder (`https://google.com/article`) in
+    /// JSON-LD loses to the canonical link and `og:url` of the page.
+    fn canonical_url(&self) -> Option<String> {
+        let urls = self.ranked(Field::Url);
+        let hosts: Vec<Option<String>> = urls.iter().map(|c| host_name(&c.value)).collect();
+        let shared = |i: usize| {
+            hosts
+                .iter()
+                .enumerate()
+                .any(|(j, h)| j != i && h.is_some() && *h == hosts[i])
+        };
+        let any_shared = (0..urls.len()).any(shared);
+        urls.iter()
+            .enumerate()
+            .find(|(i, _)| !any_shared || shared(*i))
+            .map(|(_, c)| c.value.clone())
+    }
+
     fn into_article(self) -> Article {
-        let canonical_url = self.best(Field::Url);
+        let canonical_url = self.canonical_url();
         let site = self
             .best(Field::Site)
             .or_else(|| canonical_url.as_deref().and_then(host_name));
@@ -340,6 +361,8 @@ fn strip_by(v: &str) -> Option<&str> {
 /// (`<a href="/profiles/x">Jane Doe</a>`): tags go, their text stays. Entities are still
 /// encoded here, so an escaped `&lt;b&gt;` is text and stays.
 fn strip_tags(v: &str) -> String {
+    // Only a bounded prefix can survive cleaning's cap.
+    let v = &v[..crate::detect::tags::floor_char_boundary(v, MAX_VALUE * 8)];
     if !v.contains('<') {
         return v.to_string();
     }

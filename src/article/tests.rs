@@ -68,17 +68,17 @@ fn json_ld_with_raw_newlines_and_a_comment_wrapper_is_repaired() {
 }
 
 #[test]
-fn opengraph_wins_over_named_meta_and_the_title_element() {
+fn opengraph_wins_over_named_meta_and_the_title_element_and_canonical_over_og_url() {
     let page = r#"<html><head>
 <meta name="author" content="Meta Name">
 <meta property="og:title" content="The OG headline">
-<meta content="https://news.example/a/1" property="og:url">
+<meta content="https://news.example/node/77" property="og:url">
 <meta property="og:site_name" content="News Example">
 <meta property="article:published_time" content="2020-05-06T07:08:09Z">
 <meta property="article:author" content="https://www.facebook.com/someone">
 <meta property="og:locale" content="de_DE">
 <meta name="date" content="2019-01-01">
-<link rel="canonical" href="https://news.example/a/1?utm=x">
+<link rel="canonical" href="https://news.example/a/1">
 <title>Other title</title></head><body></body></html>"#;
     let a = html(page);
     assert_eq!(a.title, s("The OG headline"));
@@ -395,4 +395,51 @@ fn title_suffixes_naming_the_site_in_other_spellings() {
     assert_eq!(html(page).title, s("Mystery bag - every woman needs one!"));
     let feed = "<rss><channel><title><![CDATA[Stories by Hodl]]></title></channel></rss>";
     assert_eq!(html(feed).title, s("Stories by Hodl"));
+}
+
+#[test]
+fn a_placeholder_url_on_a_host_no_other_claim_names_loses() {
+    let page = r#"<link rel="canonical" href="https://www.news.example/live/index.html">
+<meta property="og:url" content="https://www.news.example/live/h_123">
+<script type="application/ld+json">{"@type":"NewsArticle","headline":"Live",
+"mainEntityOfPage":{"@type":"WebPage","@id":"https://google.com/article"}}</script>"#;
+    assert_eq!(
+        html(page).canonical_url,
+        s("https://www.news.example/live/index.html")
+    );
+}
+
+#[test]
+fn every_prefix_of_a_page_and_a_text_reads_without_panicking() {
+    let page = "<html lang=\"fr\"><head><title>Tempête — Météo</title>\
+        <meta property=\"og:site_name\" content=\"Météo\"><meta name=\"author\" content=\"Zoë Émile\">\
+        <script type=\"application/ld+json\">{\"@type\":\"NewsArticle\",\"headline\":\"Tempête\",\
+        \"author\":[{\"name\":\"Zoë Émile\"}],\"datePublished\":\"2021-08-17T14:05:09+02:00\"}</script>\
+        </head><body><time datetime=\"2021-08-17\">17 août</time></body></html>";
+    let text_doc =
+        "Tempête sur la côte ouest\nPar Zoë Émile\n17 août 2021\n\nTexte.\n\nSource : Météo";
+    for (doc, kind) in [
+        (page, DocKind::Html),
+        (text_doc, DocKind::Text),
+        (text_doc, DocKind::Markdown),
+    ] {
+        for (i, _) in doc.char_indices() {
+            let _ = read(&doc[..i], kind);
+        }
+        // The whole document reads its fields.
+        let whole = read(doc, kind);
+        assert_eq!(whole.site, s("Météo"), "{kind:?}");
+        assert_eq!(whole.authors, vec!["Zoë Émile".to_string()], "{kind:?}");
+    }
+}
+
+#[test]
+fn long_texts_and_pages_are_read_only_at_their_edges() {
+    let long_line = "word ".repeat(2_000_000);
+    let start = std::time::Instant::now();
+    let t = format!("{long_line}\n\nSource: Example Wire");
+    assert_eq!(text(&t).site, s("Example Wire"));
+    let page = format!("<title>{}", "<".repeat(8_000_000));
+    let _ = html(&page);
+    assert!(start.elapsed() < std::time::Duration::from_secs(10));
 }
