@@ -4,6 +4,7 @@
 mod archive_cli;
 mod cli;
 mod corpus;
+mod fetch;
 mod reliability;
 mod robustness;
 mod samples;
