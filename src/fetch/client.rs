@@ -1,6 +1,7 @@
 //! The fetcher itself: the runtime that drives many URLs, one URL through its redirects, one
 //! hop through its retries, and one request through the checks on its response.
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::pin::pin;
 use std::sync::Arc;
@@ -10,7 +11,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
-use tokio::task::JoinSet;
+use tokio::task::{JoinError, JoinSet};
 use url::Url;
 
 use super::encoding::{self, DecodeError};
@@ -117,26 +118,74 @@ async fn drive(urls: Vec<String>, context: Arc<Context>, tx: &mpsc::Sender<Done>
         n => n,
     };
     let window = Arc::new(Semaphore::new(window));
-    let mut tasks = JoinSet::new();
+    let mut tasks = Tasks {
+        set: JoinSet::new(),
+        urls: HashMap::new(),
+    };
     for (index, url) in urls.into_iter().enumerate() {
         let slot = match until_cancelled(cancel, Arc::clone(&window).acquire_owned()).await {
             Some(Ok(slot)) => slot,
             _ => return,
         };
-        while tasks.try_join_next().is_some() {}
+        while let Some(joined) = tasks.set.try_join_next_with_id() {
+            tasks.joined(joined, tx);
+        }
         let context = Arc::clone(&context);
-        let tx = tx.clone();
-        tasks.spawn(async move {
-            let result = fetch_one(&context, &url).await;
-            let _ = tx.send(Done {
+        let task_tx = tx.clone();
+        let task_url = url.clone();
+        let handle = tasks.set.spawn(async move {
+            let result = fetch_one(&context, &task_url).await;
+            let _ = task_tx.send(Done {
                 index,
-                url,
+                url: task_url,
                 result,
                 _slot: Some(slot),
             });
         });
+        tasks.urls.insert(handle.id(), (index, url));
     }
-    until_cancelled(cancel, async { while tasks.join_next().await.is_some() {} }).await;
+    until_cancelled(cancel, async {
+        while let Some(joined) = tasks.set.join_next_with_id().await {
+            tasks.joined(joined, tx);
+        }
+    })
+    .await;
+}
+
+/// The tasks in flight, with the URL each one fetches so that a task that panics still gives
+/// its URL a result: a named failure, and the iterator moves on.
+struct Tasks {
+    set: JoinSet<()>,
+    urls: HashMap<tokio::task::Id, (usize, String)>,
+}
+
+impl Tasks {
+    fn joined(
+        &mut self,
+        joined: Result<(tokio::task::Id, ()), JoinError>,
+        tx: &mpsc::Sender<Done>,
+    ) {
+        let id = match &joined {
+            Ok((id, ())) => *id,
+            Err(e) => e.id(),
+        };
+        let Some((index, url)) = self.urls.remove(&id) else {
+            return;
+        };
+        if joined.is_err() {
+            let error = FetchError {
+                url: url.clone(),
+                kind: FetchErrorKind::Http("internal error: the fetch of this URL panicked".into()),
+                attempts: 0,
+            };
+            let _ = tx.send(Done {
+                index,
+                url,
+                result: Err(error),
+                _slot: None,
+            });
+        }
+    }
 }
 
 /// `future`'s output, or `None` as soon as `cancel` is notified.
