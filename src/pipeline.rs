@@ -47,7 +47,98 @@ impl<T> Outcome<T> {
 /// the cores and the disk long before this, and every thread holds an input's bytes.
 pub(crate) const MAX_THREADS: usize = 256;
 
-/// Reads every input under `paths` on `threads` worker threads (0: one per core; at most
+/// Where a run's inputs come from: paths (files, folders, web archives, `-` for standard
+/// input) and URLs to fetch.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    /// Files, folders (walked recursively, in sorted order) and `-` for standard input. A
+    /// `.warc`, `.warc.gz` or `.wacz` file is read record by record.
+    pub paths: Vec<PathBuf>,
+    /// URLs to fetch (after the paths), in order.
+    pub urls: Vec<String>,
+    /// How the URLs are fetched.
+    pub fetch: crate::fetch::FetchOptions,
+    /// Also write what was fetched to this WARC file (request and response records).
+    pub warc_out: Option<PathBuf>,
+    /// The article's URL for standard input.
+    pub stdin_url: Option<String>,
+}
+
+impl Inputs {
+    /// Inputs that are only paths.
+    pub fn paths(paths: &[PathBuf]) -> Inputs {
+        Inputs {
+            paths: paths.to_vec(),
+            ..Inputs::default()
+        }
+    }
+
+    /// Every input as a job, in order: paths walked (web archives split into records), then
+    /// the URLs as they are fetched.
+    fn jobs(&self, max_input: u64) -> impl Iterator<Item = Job> + '_ {
+        let stdin_url = self.stdin_url.clone();
+        let files = discover::walk::expand(&self.paths).flat_map(
+            move |entry| -> Box<dyn Iterator<Item = Job>> {
+                match entry {
+                    Ok(Some(p))
+                        if discover::warc::is_web_archive(&p)
+                            && std::fs::metadata(&p).is_ok_and(|m| m.is_file()) =>
+                    {
+                        Box::new(discover::warc::read(p, max_input).map(|item| match item {
+                            discover::warc::Item::Record(r) => Job::Record(Box::new(r)),
+                            discover::warc::Item::Done(o) => Job::Done(o),
+                        }))
+                    }
+                    Ok(None) => Box::new(std::iter::once(Job::Path(Ok(None), stdin_url.clone()))),
+                    entry => Box::new(std::iter::once(Job::Path(entry, None))),
+                }
+            },
+        );
+        let pages = std::iter::once(()).flat_map(move |()| -> Box<dyn Iterator<Item = Job>> {
+            if self.urls.is_empty() {
+                return Box::new(std::iter::empty());
+            }
+            Box::new(discover::page::fetch(
+                self.urls.clone(),
+                &self.fetch,
+                self.warc_out.as_deref(),
+            ))
+        });
+        files.chain(pages)
+    }
+}
+
+/// One input to read, as the walking thread hands it to the workers.
+pub(crate) enum Job {
+    /// A path to read (`Ok(None)`: standard input, with its article URL if given).
+    Path(crate::Result<Option<PathBuf>>, Option<String>),
+    /// A web-archive record to open.
+    Record(Box<discover::warc::RawRecord>),
+    /// A fetched page.
+    Page(Box<crate::fetch::Fetched>),
+    /// What became of an input already (a failed fetch, a malformed record, a tally).
+    Done(Outcome<Input>),
+}
+
+impl Job {
+    /// Reads or opens the input (on a worker).
+    fn open(self, max_input: u64) -> Outcome<Input> {
+        match self {
+            Job::Path(entry, url) => {
+                let mut o = discover::read(entry, max_input);
+                if let (Outcome::Read(input), Some(url)) = (&mut o, url) {
+                    input.origin.url = Some(url);
+                }
+                o
+            }
+            Job::Record(r) => discover::warc::open(*r, max_input),
+            Job::Page(f) => discover::page::open(*f, max_input),
+            Job::Done(o) => o,
+        }
+    }
+}
+
+/// Reads every input of `inputs` on `threads` worker threads (0: one per core; at most
 /// [`MAX_THREADS`]), runs `work` on each input read there, and hands what became of every input
 /// to `sink` on the calling thread in discovery order. A `sink` error stops the run and is
 /// returned.
@@ -59,7 +150,7 @@ pub(crate) const MAX_THREADS: usize = 256;
 /// limit, memory for its stack) leaves the run to those that could; with none, the calling
 /// thread does the work itself, in order.
 pub(crate) fn run<U, E, W, S>(
-    paths: &[PathBuf],
+    inputs: &Inputs,
     max_input: u64,
     threads: usize,
     work: W,
@@ -78,18 +169,17 @@ where
     .clamp(1, MAX_THREADS);
     // Inputs in flight hold their whole bytes: few of them. Results are small (records and
     // capped fragments), so more of them may wait while the sink writes a batch; that keeps the
-    // workers busy during database commits. The walker only names inputs; workers read them
-    // (reading is a good part of the cost, so one reading thread would bound the whole run).
-    let (item_tx, item_rx) = crossbeam_channel::bounded::<(u64, crate::Result<Option<PathBuf>>)>(
-        threads.saturating_mul(4),
-    );
+    // workers busy during database commits. The walker only names inputs (and splits web
+    // archives into records); workers read them (reading is a good part of the cost, so one
+    // reading thread would bound the whole run).
+    let (item_tx, item_rx) = crossbeam_channel::bounded::<(u64, Job)>(threads.saturating_mul(4));
     let (done_tx, done_rx) = crossbeam_channel::bounded::<(u64, Outcome<U>)>(1024);
     std::thread::scope(|scope| -> Result<(), E> {
         let walker = std::thread::Builder::new()
             .name("embedvault-walk".into())
             .spawn_scoped(scope, move || {
-                for (seq, entry) in discover::walk::expand(paths).enumerate() {
-                    if item_tx.send((seq as u64, entry)).is_err() {
+                for (seq, job) in inputs.jobs(max_input).enumerate() {
+                    if item_tx.send((seq as u64, job)).is_err() {
                         break;
                     }
                 }
@@ -97,8 +187,8 @@ where
         if walker.is_err() {
             // Not even one more thread: walk, read and work here, in order.
             drop((item_rx, done_tx, done_rx));
-            for entry in discover::walk::expand(paths) {
-                sink(work(discover::read(entry, max_input)))?;
+            for job in inputs.jobs(max_input) {
+                sink(work(job.open(max_input)))?;
             }
             return Ok(());
         }
@@ -110,8 +200,8 @@ where
             let worker = std::thread::Builder::new()
                 .name(format!("embedvault-{i}"))
                 .spawn_scoped(scope, move || {
-                    for (seq, entry) in rx {
-                        let input = discover::read(entry, max_input);
+                    for (seq, job) in rx {
+                        let input = job.open(max_input);
                         if tx.send((seq, work(input))).is_err() {
                             break;
                         }
@@ -126,8 +216,8 @@ where
         if started == 0 {
             // No worker could start: this thread takes the walker's inputs in order.
             drop(done_rx);
-            for (_, entry) in item_rx {
-                sink(work(discover::read(entry, max_input)))?;
+            for (_, job) in item_rx {
+                sink(work(job.open(max_input)))?;
             }
             return Ok(());
         }
@@ -194,10 +284,16 @@ mod tests {
                 assert!(!shown.ends_with("b.html"), "a bug on this input");
                 Outcome::Read(shown)
             };
-            run(std::slice::from_ref(&dir), 1 << 20, threads, work, |o| {
-                seen.push(o);
-                Ok::<(), ()>(())
-            })
+            run(
+                &Inputs::paths(std::slice::from_ref(&dir)),
+                1 << 20,
+                threads,
+                work,
+                |o| {
+                    seen.push(o);
+                    Ok::<(), ()>(())
+                },
+            )
             .unwrap();
             assert_eq!(seen.len(), 3);
             assert!(matches!(&seen[0], Outcome::Read(p) if p.ends_with("a.html")));
@@ -212,10 +308,7 @@ mod tests {
         }
         let input = Input {
             bytes: Vec::new(),
-            origin: Origin {
-                path: None,
-                gzip: false,
-            },
+            origin: Origin::file(None, false),
             kind: DocKind::Html,
         };
         assert_eq!(input.shown(), "<stdin>");

@@ -134,7 +134,9 @@ fn archive_then_query_the_seed_with_its_sighting() {
     assert_eq!(r["display_name"], "Госпогранкомитет Беларуси 🇧🇾");
     assert_eq!(r["date"], "2021-08-17");
     let s = &r["sightings"][0];
-    assert_eq!(s["path"], SEED);
+    // Stored absolute, so that the path (and a `dd` on it) works from any folder.
+    let abs = std::path::absolute(SEED).expect("absolute");
+    assert_eq!(s["path"].as_str(), abs.to_str());
     let scan = run(&["scan", SEED], None);
     let scanned = &json_lines(&scan.stdout)[0];
     assert_eq!(s["sha256"], scanned["source"]["sha256"]);

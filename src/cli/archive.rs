@@ -9,7 +9,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use super::{ArchiveArgs, Exit, messages};
 
 pub(super) fn run(a: ArchiveArgs) -> anyhow::Result<Exit> {
-    let paths = super::paths_or_stdin(a.paths)?;
+    let inputs = super::inputs(a.paths, a.fetch)?;
     let mut archive = Archive::open(&a.db.db)?;
     let bar = std::io::stderr().is_terminal().then(|| {
         let b = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
@@ -34,7 +34,7 @@ pub(super) fn run(a: ArchiveArgs) -> anyhow::Result<Exit> {
             b.set_message(format!("{:.1} MB, {} posts", p.bytes as f64 / 1e6, p.posts));
         }
     };
-    let result = archive.archive(&paths, &opts, &mut on_progress);
+    let result = archive.archive_inputs(&inputs, &opts, &mut on_progress);
     if let Some(b) = bar {
         b.finish_and_clear();
     }

@@ -226,7 +226,11 @@ pub fn decode_served(bytes: &[u8], kind: DocKind, transport: Option<&str>) -> Do
     }
     let served = transport.and_then(transport_encoding);
     let declared = match (served, kind) {
-        (Some(enc), _) => Some((enc, CharsetRule::Transport, CharsetRule::TransportOverridden)),
+        (Some(enc), _) => Some((
+            enc,
+            CharsetRule::Transport,
+            CharsetRule::TransportOverridden,
+        )),
         (None, DocKind::Html) => {
             let head = bytes.get(..PRESCAN_LIMIT).unwrap_or(bytes);
             prescan(head)
@@ -591,15 +595,24 @@ mod tests {
         // A header naming windows-1251 on a page whose meta says UTF-8: the header decides.
         let page = encode(WINDOWS_1251, &html("<meta charset=\"utf-8\">", RUSSIAN));
         let doc = decode_served(&page, DocKind::Html, Some("windows-1251"));
-        assert_eq!((doc.rule, doc.encoding), (CharsetRule::Transport, WINDOWS_1251));
+        assert_eq!(
+            (doc.rule, doc.encoding),
+            (CharsetRule::Transport, WINDOWS_1251)
+        );
         assert_roundtrip(&doc, &page);
         // Labels as servers write them: quoted, any case; text documents take it too.
         let doc = decode_served(&page, DocKind::Text, Some("\"CP1251\""));
-        assert_eq!((doc.rule, doc.encoding), (CharsetRule::Transport, WINDOWS_1251));
+        assert_eq!(
+            (doc.rule, doc.encoding),
+            (CharsetRule::Transport, WINDOWS_1251)
+        );
         // The classic misconfiguration: UTF-8 bytes served as iso-8859-1.
         let utf8 = html("", RUSSIAN);
         let doc = decode_served(utf8.as_bytes(), DocKind::Html, Some("iso-8859-1"));
-        assert_eq!((doc.rule, doc.encoding), (CharsetRule::TransportOverridden, UTF_8));
+        assert_eq!(
+            (doc.rule, doc.encoding),
+            (CharsetRule::TransportOverridden, UTF_8)
+        );
         // A UTF-8 header on bytes that are not UTF-8 goes to detection.
         let doc = decode_served(&page, DocKind::Html, Some("utf-8"));
         assert_eq!(
