@@ -1,9 +1,9 @@
 //! Article metadata in HTML: `<meta>` (OpenGraph, `article:*`, Twitter cards, named keys,
-//! `itemprop`, `http-equiv`), `<title>`, `<link rel=canonical>`, `<html lang>`,
-//! `<time>` and the JSON-LD blocks, which `jsonld.rs` reads.
+//! `itemprop`, `http-equiv`), `<title>`, `<link rel=canonical>`, `<html lang>`, `<time>`,
+//! `<a rel=author>` and the JSON-LD blocks, which `jsonld.rs` reads.
 //!
 //! The page is never parsed whole: one pass of the byte-exact tag scanner over its first
-//! [`SCAN_LIMIT`](super::SCAN_LIMIT) bytes locates every tag, and only the attribute values and
+//! [`SCAN_LIMIT`] bytes locates every tag, and only the attribute values and
 //! the few element bodies needed (`<title>`, JSON-LD scripts) are read, each capped. The
 //! `<title>` taken is the first before `<body>`, so an SVG's `<title>` in the body is not read
 //! as the page's.
@@ -12,7 +12,7 @@
 //! `property`, `content` before the key, repeated keys (`citation_author` once per author),
 //! `article:author` holding a profile URL (dropped), `og:locale` in `en_US` form.
 
-use crate::detect::tags::{Scanner, TagKind};
+use crate::detect::tags::{Scanner, TagKind, element_end_within};
 
 use super::rank::{DOCUMENT, META, OPEN_GRAPH};
 use super::{Claims, Field, SCAN_LIMIT, jsonld};
@@ -90,6 +90,33 @@ const META_KEYS: &[(&str, Field, u16)] = &[
     ("citation_language", Field::Lang, META + 5),
 ];
 
+/// How many `<a rel=author>` links are read: a byline's few, not a page of author lists.
+const MAX_AUTHOR_LINKS: usize = 4;
+/// How far a link's end is looked for.
+const MAX_LINK_BYTES: usize = 1024;
+
+/// Whether a link's text reads as a person's name: one to five words, beginning with a
+/// capital or an uncased letter, with no `by` in it and no lower-case word but short
+/// particles (`View all posts by …`, `View my complete profile` are link labels, not names).
+fn looks_like_name(text: &str) -> bool {
+    let Some(v) = super::clean(text) else {
+        return false;
+    };
+    let words = v.split_whitespace().count();
+    // Lower-case words in a name are short particles (`de`, `van`, `bin`).
+    let lower: Vec<&str> = v
+        .split_whitespace()
+        .filter(|w| w.chars().next().is_some_and(char::is_lowercase))
+        .collect();
+    (1..=5).contains(&words)
+        && v.chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() && !c.is_lowercase())
+        && !v.split_whitespace().any(|w| w.eq_ignore_ascii_case("by"))
+        && lower.len() <= 2
+        && lower.iter().all(|w| w.chars().count() <= 3)
+}
+
 /// The attributes that name a `<meta>`'s key.
 const KEY_ATTRS: &[&str] = &["property", "name", "itemprop", "http-equiv"];
 
@@ -99,6 +126,7 @@ pub(super) fn read(html: &str, claims: &mut Claims) {
     let mut in_body = false;
     let mut seen_html = false;
     let mut first_time = false;
+    let mut author_links = 0;
     let mut title: Option<&str> = None;
     let mut blocks: Vec<&str> = Vec::new();
     while let Some(tag) = scanner.next() {
@@ -156,6 +184,28 @@ pub(super) fn read(html: &str, claims: &mut Claims) {
             }
         } else if name.eq_ignore_ascii_case("body") {
             in_body = true;
+        } else if name.eq_ignore_ascii_case("a") {
+            let author_link = tag.attr(html, "rel").is_some_and(|r| {
+                r.split_ascii_whitespace()
+                    .any(|t| t.eq_ignore_ascii_case("author"))
+            });
+            if author_link && author_links < MAX_AUTHOR_LINKS {
+                // Every look costs up to `MAX_LINK_BYTES`, so rejected links count too.
+                author_links += 1;
+                let end = element_end_within(html, &tag, MAX_LINK_BYTES);
+                let inner = &html[tag.range.end..end.max(tag.range.end)];
+                let shown = super::strip_tags(inner);
+                let shown = if shown.trim().is_empty() {
+                    tag.attr(html, "title")
+                        .map(|t| t.into_owned())
+                        .unwrap_or_default()
+                } else {
+                    shown
+                };
+                if looks_like_name(&shown) {
+                    claims.add(Field::Author, DOCUMENT, &shown);
+                }
+            }
         } else if name.eq_ignore_ascii_case("time") {
             // A `<time>` marked as the publication time; else one whose class says so; else
             // the first, which on an article page is almost always the byline's.

@@ -17,7 +17,7 @@
 //! 4. named `<meta>` (author, date, pubdate, `parsely-*`, `sailthru.*`, Dublin Core `DC.*`,
 //!    `citation_*`, `itemprop`), and the `Content-Language` header as `<meta http-equiv>`;
 //! 5. the document itself: `<title>`, `<html lang>`, a
-//!    `<time pubdate>` (else the first `<time datetime>`); for text, the title line, a byline, a date line and an attribution
+//!    `<time pubdate>` (else the first `<time datetime>`), `<a rel=author>` links; for text, the title line, a byline, a date line and an attribution
 //!    line such as `Source: BBC` (see `text.rs`);
 //! 6. the site name falls back to the JSON-LD publisher's name, then the canonical URL's host.
 //!

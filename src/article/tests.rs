@@ -443,3 +443,14 @@ fn long_texts_and_pages_are_read_only_at_their_edges() {
     let _ = html(&page);
     assert!(start.elapsed() < std::time::Duration::from_secs(10));
 }
+
+#[test]
+fn author_links_give_the_byline_when_nothing_else_does() {
+    let page = r#"<body><p class="byline">By <a href="/people/megan" rel="author">Megan French</a>
+and <a rel="author" href="/p/x" title="Oli Park"><img src="x.png"></a></p>
+<a rel="author" href="/p/me">View my complete profile</a><a rel="author">oradmin</a></body>"#;
+    assert_eq!(
+        html(page).authors,
+        vec!["Megan French".to_string(), "Oli Park".to_string()]
+    );
+}
