@@ -558,6 +558,11 @@ fn a_type_that_is_neither_html_nor_text_is_refused() {
     let server = Server::start(|path, _| match path {
         "/image" => Reply::new(200, "image/png", vec![0x89, b'P', b'N', b'G']),
         "/xhtml" => Reply::new(200, "application/xhtml+xml", PAGE),
+        "/untyped" => {
+            let mut reply = Reply::html(PAGE);
+            reply.headers.clear();
+            reply
+        }
         _ => Reply::new(200, "text/plain", "plain text"),
     });
     let url = server.url("/image");
@@ -569,6 +574,8 @@ fn a_type_that_is_neither_html_nor_text_is_refused() {
     );
     assert!(fetch_one(&server.url("/xhtml"), &quick()).is_ok());
     assert!(fetch_one(&server.url("/text"), &quick()).is_ok());
+    let untyped = fetch_one(&server.url("/untyped"), &quick()).expect("a page without a type");
+    assert_eq!(untyped.content_type, None);
 }
 
 #[test]

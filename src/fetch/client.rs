@@ -79,6 +79,9 @@ pub(super) fn run(
         });
         drive(urls, context, tx, cancel).await;
     });
+    // A host-name lookup runs on a blocking thread that cannot be interrupted; once the driver
+    // is done (or cancelled) nothing waits for it.
+    runtime.shutdown_timeout(Duration::from_millis(100));
 }
 
 fn build_client(opts: &FetchOptions) -> reqwest::Result<reqwest::Client> {
