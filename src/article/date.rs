@@ -3,7 +3,8 @@
 //!
 //! Shapes understood: ISO 8601 and its common variants (`2021-08-17T14:05:09+02:00`, a space
 //! instead of `T`, no seconds, fractions, `+0200`, `+02`, `Z`, ` UTC`, `GMT`, the compact
-//! `20210817`), RFC 2822 (`Tue, 17 Aug 2021 14:05:09 GMT`, as feeds and HTTP write it), Unix
+//! `20210817`), RFC 2822 (`Tue, 17 Aug 2021 14:05:09 GMT`, as feeds and HTTP write it), a
+//! written date with a 24-hour time and zone (`Sat, Dec 27 2014 21:44:39 +0000`), Unix
 //! time in seconds or milliseconds, and every date form of `detect::dates` (`August 17, 2021`,
 //! `17. August 2021`, `2021年8月17日`…), which gives the date alone. A local time without a
 //! zone gives its date: the instant is unknown.
@@ -27,6 +28,9 @@ pub(super) fn normalize(s: &str) -> Option<String> {
     }
     if let Ok(t) = DateTime::parse_from_rfc2822(s) {
         return Some(utc(t));
+    }
+    if let Some(v) = written_with_time(s) {
+        return Some(v);
     }
     crate::detect::dates::parse_date(s).map(|d| d.format("%Y-%m-%d").to_string())
 }
@@ -126,7 +130,13 @@ fn iso(s: &str) -> Option<String> {
     if !(c.eat(b'T') || c.eat(b't') || c.eat(b' ')) {
         return None;
     }
-    let hour = c.digits(2)?;
+    at_time(date, &mut c)
+}
+
+/// The time and zone after a date (the cursor at the time), as an instant when the zone is
+/// given: the date alone when it is not; `None` when what follows is not a time and zone.
+fn at_time(date: NaiveDate, c: &mut Cursor<'_>) -> Option<String> {
+    let hour = c.digits(2).or_else(|| c.digits(1))?;
     c.eat(b':').then_some(())?;
     let minute = c.digits(2)?;
     let second = if c.eat(b':') { c.digits(2)? } else { 0 };
@@ -146,6 +156,13 @@ fn iso(s: &str) -> Option<String> {
         [b'Z' | b'z'] => 0,
         r if r.eq_ignore_ascii_case(b"utc") || r.eq_ignore_ascii_case(b"gmt") => 0,
         _ => {
+            // `GMT+0100`, `UTC-05:00`.
+            if c.rest().len() > 3
+                && (c.rest()[..3].eq_ignore_ascii_case(b"utc")
+                    || c.rest()[..3].eq_ignore_ascii_case(b"gmt"))
+            {
+                c.i += 3;
+            }
             let sign: i32 = if c.eat(b'+') {
                 1
             } else if c.eat(b'-') {
@@ -168,6 +185,26 @@ fn iso(s: &str) -> Option<String> {
     let zone = FixedOffset::east_opt(offset)?;
     let t = zone.from_local_datetime(&date.and_time(time)).single()?;
     Some(utc(t))
+}
+
+/// A written date followed by a 24-hour time and a zone (`Sat, Dec 27 2014 21:44:39 +0000`,
+/// `17. August 2021, 14:05 UTC`), which neither RFC 2822 nor the date parser reads whole.
+fn written_with_time(s: &str) -> Option<String> {
+    let (range, date) = crate::detect::dates::date_at_start(s)?;
+    let rest = s[range.end..].trim_start_matches([' ', ',']);
+    let rest = ["at ", "um ", "à ", "a las ", "às ", "alle "]
+        .iter()
+        .find_map(|w| rest.strip_prefix(w))
+        .unwrap_or(rest)
+        .trim_start();
+    if rest.is_empty() {
+        return None;
+    }
+    let mut c = Cursor {
+        b: rest.as_bytes(),
+        i: 0,
+    };
+    at_time(date, &mut c)
 }
 
 #[cfg(test)]
@@ -222,6 +259,20 @@ mod tests {
             n("Tue, 17 Aug 2021 14:05:09 +0200").as_deref(),
             Some("2021-08-17T12:05:09Z")
         );
+        assert_eq!(
+            n("Sat, Dec 27 2014 21:44:39 +0000").as_deref(),
+            Some("2014-12-27T21:44:39Z")
+        );
+        assert_eq!(
+            n("17. August 2021, 14:05 UTC").as_deref(),
+            Some("2021-08-17T14:05:00Z")
+        );
+        assert_eq!(
+            n("August 17, 2021 at 9:05 GMT+0200").as_deref(),
+            Some("2021-08-17T07:05:00Z")
+        );
+        // A local time without its zone gives the date.
+        assert_eq!(n("August 17, 2021 14:05").as_deref(), Some("2021-08-17"));
         assert_eq!(n("1629209109").as_deref(), Some("2021-08-17T14:05:09Z"));
         assert_eq!(n("1629209109000").as_deref(), Some("2021-08-17T14:05:09Z"));
     }
