@@ -321,6 +321,23 @@ fn not_found_fails_at_once_with_the_status_named() {
 }
 
 #[test]
+fn a_status_after_a_redirect_names_the_url_that_answered_it() {
+    let server = Server::start(|path, _| match path {
+        "/old" => Reply::new(302, "text/html", "").header("Location", "/gone"),
+        _ => Reply::new(410, "text/html", "gone"),
+    });
+    let error = fetch_one(&server.url("/old"), &quick()).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "{}: HTTP 410 Gone from {}",
+            server.url("/old"),
+            server.url("/gone")
+        )
+    );
+}
+
+#[test]
 fn a_server_error_is_retried_until_the_page_comes() {
     let server = Server::start(|_, before| match before {
         0 => Reply::new(500, "text/plain", "oops"),

@@ -123,7 +123,8 @@ pub struct Fetched {
     pub requested: String,
     /// The URL the page was finally served from (after redirects, normalised by the URL parser).
     pub final_url: String,
-    /// The URLs that redirected, in order: the requested URL first; empty when none did.
+    /// The URLs that redirected, in order: the requested URL first (as parsed, so
+    /// `HTTP://Example.org` reads `http://example.org/`); empty when none did.
     pub redirects: Vec<String>,
     /// The redirect responses themselves, in order, as received (their bodies capped at 64 KiB).
     pub hops: Vec<Exchange>,
@@ -297,6 +298,10 @@ pub type FetchResult = (String, Result<Fetched, FetchError>);
 /// Fetches `urls` and yields each one's result **in input order**, as soon as it and every URL
 /// before it are done (a reorder buffer holds later ones meanwhile, at most
 /// [`FetchOptions::window`] of them).
+///
+/// Memory stays bounded: at most [`FetchOptions::window`] URLs are in flight or waiting in the
+/// reorder buffer, each holding at most [`FetchOptions::max_size`] bytes of body (twice that
+/// when it came encoded). A slow URL holds back the ones after it by at most that window.
 ///
 /// The fetching runs on a background thread; dropping the iterator early stops it (requests in
 /// flight are abandoned). A URL given twice is fetched twice.
