@@ -16,15 +16,16 @@
 //!    article);
 //! 4. named `<meta>` (author, date, pubdate, `parsely-*`, `sailthru.*`, Dublin Core `DC.*`,
 //!    `citation_*`, `itemprop`), and the `Content-Language` header as `<meta http-equiv>`;
-//! 5. the document itself: `<title>`, `<html lang>`, a
-//!    `<time pubdate>` (else the first `<time datetime>`), `<a rel=author>` links; for text, the title line, a byline, a date line and an attribution
-//!    line such as `Source: BBC` (see `text.rs`);
+//! 5. the document itself: `<title>`, `<html lang>`, a `<time pubdate>` (else the first
+//!    `<time datetime>`), `<a rel=author>` links; for text and Markdown, the title line, a
+//!    byline, a date line and an attribution line such as `Source: BBC` (see `text.rs`);
 //! 6. the site name falls back to the JSON-LD publisher's name, then the canonical URL's host.
 //!
 //! A title that ends with the site name after a separator (`Headline | Site`, `Headline - Site`)
-//! loses that suffix. The published time is the best-ranked claim that parses (ISO 8601 and
-//! its common variants, RFC 2822, `Month D, YYYY` and the localized forms of
-//! `detect::dates`); `published` keeps it as shown and `published_at` holds it normalized.
+//! loses that suffix. A URL on a host that no other claim names, while the others agree, is a
+//! template's placeholder and is passed over. The published time is the best-ranked claim
+//! that parses (see `date.rs`); `published` keeps it as shown and `published_at` holds it
+//! normalized.
 //!
 //! Reading is bounded whatever the input: HTML is read by the byte-exact tag scanner over the
 //! first [`SCAN_LIMIT`] bytes (never parsed whole), JSON-LD blocks and the number of claims
@@ -75,7 +76,6 @@ pub struct Article {
 }
 
 /// Reads the metadata of a decoded document.
-#[allow(dead_code, reason = "the store does not keep article metadata yet")]
 pub(crate) fn read(text: &str, kind: DocKind) -> Article {
     let mut claims = Claims::default();
     match kind {
@@ -102,13 +102,13 @@ enum Field {
 mod rank {
     /// The JSON-LD article object.
     pub const JSON_LD: u16 = 0;
-    /// OpenGraph, `article:*` and Twitter-card tags.
+    /// OpenGraph, `article:*` and Twitter-card tags; `<link rel=canonical>`.
     pub const OPEN_GRAPH: u16 = 100;
     /// JSON-LD `WebSite` and `WebPage` objects.
     pub const JSON_LD_PAGE: u16 = 150;
     /// Named `<meta>` tags and front matter keys.
     pub const META: u16 = 200;
-    /// The document itself: `<title>`, `<link rel=canonical>`, `<html lang>`, text lines.
+    /// The document itself: `<title>`, `<html lang>`, `<time>`, author links, text lines.
     pub const DOCUMENT: u16 = 300;
     /// The JSON-LD publisher's name, for the site only.
     pub const PUBLISHER: u16 = 350;
@@ -311,8 +311,9 @@ fn is_link(v: &str) -> bool {
         || (lower.contains('@') && !lower.contains(' ') && !lower.starts_with('@'))
 }
 
-/// A person's or organisation's name as bylines give it: a leading `By`/`by` dropped; URLs,
-/// handles-only and values without letters refused.
+/// A person's or organisation's name as bylines give it: markup and a leading `By` dropped,
+/// an affiliation after ` | ` dropped; URLs, e-mail addresses and values without letters
+/// refused.
 fn author_name(raw: &str) -> Option<String> {
     let v = clean(&strip_tags(raw))?;
     // `Jane Doe | Example Media`: the name, then an affiliation.
