@@ -9,4 +9,5 @@ mod reliability;
 mod robustness;
 mod samples;
 mod store;
+mod warc;
 mod support;

@@ -500,8 +500,8 @@ impl Buf {
         self.pos -= bytes.len() as u64;
     }
 
-    /// Drops bytes up to the next line that starts `WARC/1.` (a record's first line), or to
-    /// the end.
+    /// Drops bytes up to the next `WARC/1.x` version line (a record's first line), or to the
+    /// end.
     fn seek_record(&mut self) {
         loop {
             let got = self.fill(8);
@@ -509,8 +509,14 @@ impl Buf {
                 return;
             }
             let hay = self.available();
-            let hit =
-                memchr::memmem::find_iter(hay, b"WARC/1.").find(|&i| i == 0 || hay[i - 1] == b'\n');
+            // A version line (`WARC/1.0` or `WARC/1.1` and a line end), wherever it starts: a
+            // truncated record ends anywhere, not at a line end.
+            let hit = memchr::memmem::find_iter(hay, b"WARC/1.").find(|&i| {
+                let rest = &hay[i + 7..];
+                rest.len() >= 3
+                    && rest[0].is_ascii_digit()
+                    && (rest[1..].starts_with(b"\r\n") || rest[1] == b'\n')
+            });
             match hit {
                 Some(i) => {
                     self.consume(i);
@@ -538,7 +544,6 @@ struct Records {
     abs: String,
     entry: Option<String>,
     base: u64,
-    gzip: bool,
     max_input: u64,
     finished: bool,
 }
@@ -578,7 +583,6 @@ impl Records {
             abs,
             entry: stream.entry,
             base: stream.base,
-            gzip,
             max_input,
             finished: false,
         }
@@ -611,7 +615,10 @@ impl Records {
     /// A failure of the record at `offset`. An error of the gzip layer met meanwhile is told
     /// with it, and reading goes on at the next gzip member.
     fn failed(&mut self, offset: u64, why: String) -> Item {
-        let why = match self.buf.error.take() {
+        // The layer's error is about the bytes after those buffered (the reading runs ahead):
+        // it belongs to this failure only once they are used up.
+        let exhausted = self.buf.available().is_empty();
+        let why = match self.buf.error.take_if(|_| exhausted) {
             Some(e) => {
                 if let Layer::Gzip(m) = &mut self.buf.layer {
                     m.resync();
@@ -636,14 +643,14 @@ impl Records {
     /// Where a record starting at stream position `at` is, for messages: its file offset when
     /// known.
     fn shown_offset(&mut self, at: u64) -> u64 {
-        if self.gzip {
-            let place = self.place(at, at);
-            if place.offsets == "gzip-member" || place.length == 0 {
-                return place.offset;
-            }
-            at
-        } else {
-            self.base + at
+        match &self.buf.layer {
+            // The member that starts there, else the offset in the decompressed stream.
+            Layer::Gzip(m) => m
+                .boundaries
+                .iter()
+                .find(|b| b.0 == at)
+                .map_or(at, |b| b.1),
+            Layer::Plain(_) => self.base + at,
         }
     }
 
@@ -653,7 +660,7 @@ impl Records {
             if self.finished {
                 return None;
             }
-            if self.buf.error.is_some() {
+            if self.buf.error.is_some() && self.buf.available().is_empty() {
                 let at = self.buf.pos;
                 let offset = self.shown_offset(at);
                 self.buf.seek_record();
