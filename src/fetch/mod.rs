@@ -136,7 +136,8 @@ pub struct Fetched {
     pub content_type: Option<String>,
     /// The `charset` parameter of `Content-Type` exactly as sent (unquoted), if any.
     pub charset: Option<String>,
-    /// The final response's headers, in the order received (names lower-cased).
+    /// The final response's headers, in the order received (names lower-cased; bytes that are
+    /// not UTF-8 in a value read as U+FFFD).
     pub headers: Vec<(String, String)>,
     /// The body with its content encoding (`gzip`, `br`, `deflate`) undone.
     pub body: Vec<u8>,
@@ -186,7 +187,8 @@ pub struct FetchError {
     pub url: String,
     /// What went wrong.
     pub kind: FetchErrorKind,
-    /// How many requests were made for the last step (1 when it was not retried).
+    /// How many requests were made for the step that failed (1 when it was not retried, 0 when
+    /// none was sent).
     pub attempts: u32,
 }
 
