@@ -11,3 +11,4 @@ mod samples;
 mod store;
 mod warc;
 mod support;
+mod urls;
