@@ -12,7 +12,7 @@
 //! `property`, `content` before the key, repeated keys (`citation_author` once per author),
 //! `article:author` holding a profile URL (dropped), `og:locale` in `en_US` form.
 
-use crate::detect::tags::{Scanner, TagKind, element_end_within};
+use crate::detect::tags::{Scanner, Tag, TagKind, element_end_within};
 
 use super::rank::{DOCUMENT, META, OPEN_GRAPH};
 use super::{Claims, Field, SCAN_LIMIT, jsonld};
@@ -117,6 +117,13 @@ fn looks_like_name(text: &str) -> bool {
         && lower.iter().all(|w| w.chars().count() <= 3)
 }
 
+/// An attribute's value as written: the claim's cleaning decodes its entities, once.
+fn value<'a>(tag: &Tag, html: &'a str, name: &str) -> Option<&'a str> {
+    tag.attrs(html)
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v)
+}
+
 /// The attributes that name a `<meta>`'s key.
 const KEY_ATTRS: &[&str] = &["property", "name", "itemprop", "http-equiv"];
 
@@ -135,7 +142,7 @@ pub(super) fn read(html: &str, claims: &mut Claims) {
         }
         let name = tag.name(html);
         if name.eq_ignore_ascii_case("meta") {
-            let Some(content) = tag.attr(html, "content") else {
+            let Some(content) = value(&tag, html, "content") else {
                 continue;
             };
             for key_attr in KEY_ATTRS {
@@ -144,7 +151,7 @@ pub(super) fn read(html: &str, claims: &mut Claims) {
                 };
                 let key = key.trim().to_ascii_lowercase();
                 if let Some((_, field, rank)) = META_KEYS.iter().find(|(k, ..)| *k == key) {
-                    claims.add(*field, *rank, &content);
+                    claims.add(*field, *rank, content);
                 }
             }
         } else if name.eq_ignore_ascii_case("link") {
@@ -154,8 +161,8 @@ pub(super) fn read(html: &str, claims: &mut Claims) {
             });
             // The canonical link is the page's own statement of its URL and ranks before
             // `og:url`, which some sites point at a node ID or a live-blog entry.
-            if canonical && let Some(href) = tag.attr(html, "href") {
-                claims.add(Field::Url, OPEN_GRAPH, &href);
+            if canonical && let Some(href) = value(&tag, html, "href") {
+                claims.add(Field::Url, OPEN_GRAPH, href);
             }
         } else if name.eq_ignore_ascii_case("script") {
             let is_json_ld = tag
@@ -177,8 +184,8 @@ pub(super) fn read(html: &str, claims: &mut Claims) {
             if !seen_html {
                 seen_html = true;
                 for attr in ["lang", "xml:lang"] {
-                    if let Some(lang) = tag.attr(html, attr) {
-                        claims.add(Field::Lang, DOCUMENT, &lang);
+                    if let Some(lang) = value(&tag, html, attr) {
+                        claims.add(Field::Lang, DOCUMENT, lang);
                     }
                 }
             }
@@ -196,8 +203,8 @@ pub(super) fn read(html: &str, claims: &mut Claims) {
                 let inner = &html[tag.range.end..end.max(tag.range.end)];
                 let shown = super::strip_tags(inner);
                 let shown = if shown.trim().is_empty() {
-                    tag.attr(html, "title")
-                        .map(|t| t.into_owned())
+                    value(&tag, html, "title")
+                        .map(str::to_string)
                         .unwrap_or_default()
                 } else {
                     shown
@@ -209,7 +216,7 @@ pub(super) fn read(html: &str, claims: &mut Claims) {
         } else if name.eq_ignore_ascii_case("time") {
             // A `<time>` marked as the publication time; else one whose class says so; else
             // the first, which on an article page is almost always the byline's.
-            let Some(at) = tag.attr(html, "datetime") else {
+            let Some(at) = value(&tag, html, "datetime") else {
                 continue;
             };
             let marked = tag.attr(html, "pubdate").is_some()
@@ -220,12 +227,12 @@ pub(super) fn read(html: &str, claims: &mut Claims) {
                 .attr(html, "class")
                 .is_some_and(|c| c.to_ascii_lowercase().contains("publish"));
             if marked {
-                claims.add(Field::Published, DOCUMENT, &at);
+                claims.add(Field::Published, DOCUMENT, at);
             } else if classed {
-                claims.add(Field::Published, DOCUMENT + 1, &at);
+                claims.add(Field::Published, DOCUMENT + 1, at);
             } else if !first_time {
                 first_time = true;
-                claims.add(Field::Published, DOCUMENT + 2, &at);
+                claims.add(Field::Published, DOCUMENT + 2, at);
             }
         }
     }

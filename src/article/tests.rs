@@ -454,3 +454,10 @@ and <a rel="author" href="/p/x" title="Oli Park"><img src="x.png"></a></p>
         vec!["Megan French".to_string(), "Oli Park".to_string()]
     );
 }
+
+#[test]
+fn attribute_values_are_decoded_once() {
+    // The page shows the title `Tags like &lt;b&gt;` literally.
+    let page = r#"<meta property="og:title" content="Tags like &amp;lt;b&amp;gt;">"#;
+    assert_eq!(html(page).title, s("Tags like &lt;b&gt;"));
+}
