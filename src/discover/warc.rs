@@ -248,7 +248,7 @@ enum Layer {
     Gzip(Box<Members>),
 }
 
-impl Layer {
+impl Read for Layer {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         match self {
             Layer::Plain(r) => r.read(buf),
@@ -442,16 +442,14 @@ impl Buf {
             }
             let have = self.buf.len();
             let room = want.saturating_sub(have - self.start).max(CHUNK);
-            self.buf.resize(have + room, 0);
-            match self.layer.read(&mut self.buf[have..]) {
-                Ok(0) => {
-                    self.buf.truncate(have);
-                    self.eof = true;
-                }
-                Ok(n) => self.buf.truncate(have + n),
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => self.buf.truncate(have),
+            self.buf.reserve(room);
+            // Into the spare capacity, without zeroing it first; what was read before an
+            // error is kept.
+            match (&mut self.layer).take(room as u64).read_to_end(&mut self.buf) {
+                Ok(0) => self.eof = true,
+                Ok(_) => {}
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => {
-                    self.buf.truncate(have);
                     self.error = Some(e.to_string());
                     self.eof = true;
                 }
