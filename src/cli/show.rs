@@ -220,12 +220,22 @@ fn text<W: Write>(w: &mut W, s: &StoredPost) -> io::Result<()> {
                 i + 1
             )?;
         } else if let Some(path) = s.path.as_deref().filter(|_| s.fetch.is_none()) {
-            let dd = format!(
-                "dd if={} bs=1 skip={} count={} status=none",
-                shell_word(path),
-                s.start,
-                s.end - s.start
-            );
+            // Spans of a gzip input are in its decompressed bytes.
+            let dd = if path.to_ascii_lowercase().ends_with(".gz") {
+                format!(
+                    "zcat {} | tail -c +{} | head -c {}",
+                    shell_word(path),
+                    s.start + 1,
+                    s.end - s.start
+                )
+            } else {
+                format!(
+                    "dd if={} bs=1 skip={} count={} status=none",
+                    shell_word(path),
+                    s.start,
+                    s.end - s.start
+                )
+            };
             writeln!(w, "      bytes: {}", clean_line(&dd))?;
         }
         if s.conflicts.as_object().is_some_and(|m| !m.is_empty()) {
