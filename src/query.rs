@@ -642,9 +642,9 @@ fn stats_on(store: &Store, conn: &Connection) -> Result<Stats> {
              GROUP BY lower(handle) ORDER BY count(*) DESC, lower(handle) LIMIT 10",
         )?,
         by_site: counts(&format!(
-            "SELECT coalesce({site}, {host}) AS site, count(DISTINCT s.post) FROM sightings s
-             JOIN sources so ON so.id = s.source WHERE site IS NOT NULL
-             GROUP BY site ORDER BY count(DISTINCT s.post) DESC, site LIMIT 20",
+            "SELECT coalesce({site}, {host}) AS site_name, count(DISTINCT s.post) FROM sightings s
+             JOIN sources so ON so.id = s.source WHERE site_name IS NOT NULL
+             GROUP BY site_name ORDER BY count(DISTINCT s.post) DESC, site_name LIMIT 20",
             site = if has_source_details(conn).map_err(e)? {
                 "so.site"
             } else {

@@ -9,6 +9,6 @@ mod reliability;
 mod robustness;
 mod samples;
 mod store;
-mod warc;
 mod support;
 mod urls;
+mod warc;

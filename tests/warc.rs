@@ -595,3 +595,93 @@ fn archiving_a_warc_stores_each_posts_record_and_show_raw_gives_its_exact_bytes(
     let i = places.iter().position(|p| p.0 == offset).expect("record");
     assert_eq!(got.stdout, records()[i].bytes);
 }
+
+#[test]
+fn query_site_and_stats_by_site_follow_each_records_url() {
+    let dir = temp_dir("warc-site");
+    let (path, _) = write_warc(&dir, Layout::Plain);
+    let db = dir.join("a.db");
+    let d = db.to_str().expect("utf-8");
+    let out = run(&["archive", path.to_str().expect("utf-8"), "--db", d], None);
+    assert_eq!(out.status.code(), Some(1));
+    let all = json_lines(
+        &run(
+            &["query", "--db", d, "--kind", "all", "--format", "jsonl"],
+            None,
+        )
+        .stdout,
+    );
+    // Any case, a part of the host: only the posts of the record archived from b.example.
+    let site = json_lines(
+        &run(
+            &[
+                "query",
+                "--db",
+                d,
+                "--kind",
+                "all",
+                "--site",
+                "B.EXAMPLE",
+                "--format",
+                "jsonl",
+            ],
+            None,
+        )
+        .stdout,
+    );
+    let from_b: Vec<&serde_json::Value> = all
+        .iter()
+        .filter(|r| r["sightings"][0]["url"] == "https://b.example/two")
+        .collect();
+    assert!(!from_b.is_empty());
+    assert_eq!(site.len(), from_b.len());
+    assert!(
+        site.iter()
+            .all(|r| r["sightings"][0]["url"] == "https://b.example/two")
+    );
+    // Stats count the posts seen on each site.
+    let stats: serde_json::Value =
+        serde_json::from_slice(&run(&["stats", "--db", d, "--format", "json"], None).stdout)
+            .expect("json");
+    let by_site = stats["by_site"].as_array().expect("by_site");
+    let total: i64 = by_site.iter().map(|c| c["count"].as_i64().unwrap()).sum();
+    assert_eq!(total as usize, all.len());
+    let b_site = from_b[0]["sightings"][0]["site"].as_str().expect("site");
+    assert!(
+        by_site
+            .iter()
+            .any(|c| c["key"] == b_site && c["count"].as_u64() == Some(from_b.len() as u64))
+    );
+}
+
+#[test]
+fn a_record_over_the_input_cap_is_skipped_by_name_and_never_held() {
+    let dir = temp_dir("warc-cap");
+    let (path, places) = write_warc(&dir, Layout::Plain);
+    // Under the cap: the small resource record; over it: every page response.
+    let out = run(
+        &[
+            "scan",
+            path.to_str().expect("utf-8"),
+            "--max-input",
+            "3k",
+            "--format",
+            "jsonl",
+        ],
+        None,
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    // Pages whose payload (after the codings are undone) is over the cap are skipped by name.
+    let over: Vec<u64> = pages()
+        .iter()
+        .filter(|(_, p)| std::fs::metadata(&p.file).expect("sample").len() > 3000)
+        .map(|(i, _)| places[*i].0)
+        .collect();
+    for offset in over {
+        assert!(
+            err.contains(&format!("skipped {}@{offset}: ", path.display()))
+                && err.contains("over the 3000-byte input cap"),
+            "{err}"
+        );
+    }
+}

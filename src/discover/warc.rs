@@ -445,7 +445,10 @@ impl Buf {
             self.buf.reserve(room);
             // Into the spare capacity, without zeroing it first; what was read before an
             // error is kept.
-            match (&mut self.layer).take(room as u64).read_to_end(&mut self.buf) {
+            match (&mut self.layer)
+                .take(room as u64)
+                .read_to_end(&mut self.buf)
+            {
                 Ok(0) => self.eof = true,
                 Ok(_) => {}
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
@@ -643,11 +646,7 @@ impl Records {
     fn shown_offset(&mut self, at: u64) -> u64 {
         match &self.buf.layer {
             // The member that starts there, else the offset in the decompressed stream.
-            Layer::Gzip(m) => m
-                .boundaries
-                .iter()
-                .find(|b| b.0 == at)
-                .map_or(at, |b| b.1),
+            Layer::Gzip(m) => m.boundaries.iter().find(|b| b.0 == at).map_or(at, |b| b.1),
             Layer::Plain(_) => self.base + at,
         }
     }
