@@ -84,9 +84,34 @@ impl Inputs {
                         if discover::warc::is_web_archive(&p)
                             && std::fs::metadata(&p).is_ok_and(|m| m.is_file()) =>
                     {
-                        Box::new(discover::warc::read(p, max_input).map(|item| match item {
-                            discover::warc::Item::Record(r) => Job::Record(Box::new(r)),
-                            discover::warc::Item::Done(o) => Job::Done(o),
+                        let shown = p.display().to_string();
+                        let mut records = Some(discover::warc::read(p, max_input));
+                        // Splitting runs on the walking thread: a bug on one archive must cost
+                        // that archive only, as a panic on a worker costs one input.
+                        Box::new(std::iter::from_fn(move || {
+                            let next =
+                                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                                    records.as_mut()?.next()
+                                }));
+                            match next {
+                                Ok(Some(discover::warc::Item::Record(r))) => {
+                                    Some(Job::Record(Box::new(r)))
+                                }
+                                Ok(Some(discover::warc::Item::Done(o))) => Some(Job::Done(o)),
+                                Ok(None) => None,
+                                Err(panic) => {
+                                    records = None;
+                                    Some(Job::Done(Outcome::Failed {
+                                        message: format!(
+                                            "{shown}: embedvault failed reading this web archive \
+                                             (internal error: {}); its later records were not \
+                                             read; please report it with the file",
+                                            panic_text(&*panic)
+                                        ),
+                                        input: shown.clone(),
+                                    }))
+                                }
+                            }
                         }))
                     }
                     Ok(None) => Box::new(std::iter::once(Job::Path(Ok(None), stdin_url.clone()))),
@@ -240,6 +265,15 @@ where
     })
 }
 
+/// A panic's message.
+fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".into())
+}
+
 /// Runs `work` on an input that was read, turning a panic into a failure of that input.
 fn guarded<U>(work: &impl Fn(Input) -> Outcome<U>, o: Outcome<Input>) -> Outcome<U> {
     let input = match o {
@@ -249,11 +283,7 @@ fn guarded<U>(work: &impl Fn(Input) -> Outcome<U>, o: Outcome<Input>) -> Outcome
     };
     let name = input.shown();
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(input))).unwrap_or_else(|panic| {
-        let what = panic
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "no message".into());
+        let what = panic_text(&*panic);
         Outcome::Failed {
             message: format!(
                 "{name}: embedvault failed on this input (internal error: {what}); \
