@@ -81,8 +81,8 @@ impl Inputs {
             move |entry| -> Box<dyn Iterator<Item = Job>> {
                 match entry {
                     Ok(Some(p))
-                        if discover::warc::is_web_archive(&p)
-                            && std::fs::metadata(&p).is_ok_and(|m| m.is_file()) =>
+                        if std::fs::metadata(&p).is_ok_and(|m| m.is_file())
+                            && discover::warc::looks_like_warc(&p) =>
                     {
                         let shown = p.display().to_string();
                         let mut records = Some(discover::warc::read(p, max_input));

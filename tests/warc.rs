@@ -729,3 +729,22 @@ fn every_cut_and_corruption_of_a_web_archive_reads_without_panicking() {
         assert!(tried > 100);
     }
 }
+
+#[test]
+fn a_web_archive_under_another_name_is_still_read_record_by_record_and_stdin_refuses_one() {
+    let dir = temp_dir("warc-renamed");
+    let (path, places) = write_warc(&dir, Layout::GzipPerRecord);
+    let renamed = dir.join("crawl-2024-05.data");
+    std::fs::rename(&path, &renamed).expect("rename");
+    check_scan(&renamed, &places, "gzip-member", None);
+    // Read as one page, its records' posts would share one URL: standard input refuses it.
+    let bytes = std::fs::read(&renamed).expect("read");
+    let out = run(&["scan", "-", "--format", "jsonl"], Some(&bytes));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(json_lines(&out.stdout).is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("<stdin>: this is a web archive (WARC)"),
+        "{err}"
+    );
+}

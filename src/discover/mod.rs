@@ -273,6 +273,16 @@ fn finish(raw: Vec<u8>, path: Option<PathBuf>, shown: &str, max_input: u64) -> O
     } else {
         (raw, name)
     };
+    if warc::is_warc_start(&bytes) {
+        // Read as one page, every record's posts would get one URL: never.
+        return Outcome::Failed {
+            input: shown.to_string(),
+            message: format!(
+                "{shown}: this is a web archive (WARC); name it as a file (.warc, .warc.gz) to \
+                 read it record by record"
+            ),
+        };
+    }
     let Some(kind) = kind_of(sniff::sniff(&bytes, name.as_deref())) else {
         return Outcome::Skipped {
             input: shown.to_string(),

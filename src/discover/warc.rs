@@ -42,6 +42,54 @@ pub(crate) fn is_web_archive(path: &Path) -> bool {
     name.ends_with(".warc") || name.ends_with(".warc.gz") || name.ends_with(".wacz")
 }
 
+/// Whether `path` is a web archive: by its name (see [`is_web_archive`]), or, for a name that is
+/// not an article's (`.html`, `.txt`, `.md`, … and their `.gz`), by its first bytes (a
+/// `WARC/1.` version line, plain or in a gzip member), so that a crawl saved under another name
+/// is still read record by record and never as one page.
+pub(crate) fn looks_like_warc(path: &Path) -> bool {
+    if is_web_archive(path) {
+        return true;
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let name = name.strip_suffix(".gz").unwrap_or(&name);
+    const ARTICLES: &[&str] = &[
+        ".html",
+        ".htm",
+        ".xhtml",
+        ".shtml",
+        ".txt",
+        ".md",
+        ".markdown",
+        ".mdx",
+        ".json",
+        ".xml",
+    ];
+    if ARTICLES.iter().any(|ext| name.ends_with(ext)) {
+        return false;
+    }
+    let Ok(f) = File::open(path) else {
+        return false;
+    };
+    let mut head = Vec::with_capacity(16);
+    let mut reader = BufReader::new(f.take(64 * 1024));
+    if reader.fill_buf().is_ok_and(|b| super::gzip::is_gzip(b)) {
+        let _ = flate2::bufread::GzDecoder::new(reader)
+            .take(8)
+            .read_to_end(&mut head);
+    } else {
+        let _ = reader.take(8).read_to_end(&mut head);
+    }
+    is_warc_start(&head)
+}
+
+/// Whether bytes start like a WARC file.
+pub(crate) fn is_warc_start(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"WARC/1.")
+}
+
 /// One record split from a web archive, not yet opened.
 #[derive(Debug)]
 pub(crate) struct RawRecord {
