@@ -75,7 +75,7 @@ pub(crate) fn looks_like_warc(path: &Path) -> bool {
     };
     let mut head = Vec::with_capacity(16);
     let mut reader = BufReader::new(f.take(64 * 1024));
-    if reader.fill_buf().is_ok_and(|b| super::gzip::is_gzip(b)) {
+    if reader.fill_buf().is_ok_and(super::gzip::is_gzip) {
         let _ = flate2::bufread::GzDecoder::new(reader)
             .take(8)
             .read_to_end(&mut head);
