@@ -470,10 +470,17 @@ pub(crate) fn raw_source(store: &Store, key: &str, n: usize) -> Result<Option<Ra
     };
     let (start, end) = (s.start, s.end);
     store.read(|conn| {
+        let page = if has_source_details(conn).map_err(|e| sql_err(store, e))? {
+            "so.page"
+        } else {
+            "NULL"
+        };
         conn.query_row(
-            "SELECT so.page, s.fragment, s.fragment_truncated FROM sightings s
-             JOIN sources so ON so.id = s.source
-             WHERE s.post = ?1 ORDER BY s.id LIMIT 1 OFFSET ?2",
+            &format!(
+                "SELECT {page}, s.fragment, s.fragment_truncated FROM sightings s
+                 JOIN sources so ON so.id = s.source
+                 WHERE s.post = ?1 ORDER BY s.id LIMIT 1 OFFSET ?2"
+            ),
             rusqlite::params![post.archive_id, (n - 1) as i64],
             |r| {
                 Ok(RawSource {
