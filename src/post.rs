@@ -194,7 +194,9 @@ pub struct Source {
 /// `"gzip-member"`, it gives the gzip member holding the record (pipe it through `zcat`); with
 /// `"decompressed"` (a WARC compressed as one gzip stream), the offset and length are in the
 /// decompressed file (`zcat FILE | dd …`). In a WACZ package whose WARC is stored uncompressed
-/// (as the format asks), offsets are in the package file itself; otherwise in its `entry`.
+/// (as the format asks), offsets are in the package file itself; in one stored deflated they are
+/// in its `entry`, and `offsets` says so (`entry-file`, `entry-gzip-member`,
+/// `entry-decompressed`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WarcRecord {
     /// The WARC (or WACZ) file, absolute.
@@ -206,7 +208,8 @@ pub struct WarcRecord {
     pub offset: u64,
     /// How many bytes it takes from there.
     pub length: u64,
-    /// What `offset` and `length` count: `file`, `gzip-member` or `decompressed`.
+    /// What `offset` and `length` count: `file`, `gzip-member` or `decompressed` (prefixed
+    /// `entry-` inside a deflated WACZ entry).
     pub offsets: String,
     /// `WARC-Record-ID`.
     pub record_id: Option<String>,

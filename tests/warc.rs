@@ -748,3 +748,61 @@ fn a_web_archive_under_another_name_is_still_read_record_by_record_and_stdin_ref
         "{err}"
     );
 }
+
+#[test]
+fn a_wacz_whose_warc_is_deflated_gives_offsets_in_the_entry_and_show_raw_still_cuts() {
+    let dir = temp_dir("warc-wacz-deflated");
+    let (warc, member_places) = write_warc(&dir, Layout::GzipPerRecord);
+    let data = std::fs::read(&warc).expect("read");
+    let path = dir.join("crawl.wacz");
+    {
+        let f = std::fs::File::create(&path).expect("create");
+        let mut zip = zip::ZipWriter::new(f);
+        let deflated = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        zip.start_file("archive/data.warc.gz", deflated)
+            .expect("entry");
+        zip.write_all(&data).expect("write");
+        zip.finish().expect("finish");
+    }
+    check_scan(
+        &path,
+        &member_places,
+        "entry-gzip-member",
+        Some("archive/data.warc.gz"),
+    );
+    let db = dir.join("a.db");
+    let d = db.to_str().expect("utf-8");
+    let out = run(&["archive", path.to_str().expect("utf-8"), "--db", d], None);
+    assert_eq!(out.status.code(), Some(1));
+    let recs = json_lines(&run(&["query", "--db", d, "--format", "jsonl"], None).stdout);
+    assert!(!recs.is_empty());
+    for r in &recs {
+        let s = &r["sightings"][0];
+        let url = s["url"].as_str().expect("url");
+        let page = pages()
+            .into_iter()
+            .find(|(_, p)| p.url == url)
+            .expect("page")
+            .1;
+        let bytes = std::fs::read(&page.file).expect("sample");
+        let (start, end) = (s["start"].as_u64().unwrap(), s["end"].as_u64().unwrap());
+        let id = format!("#{}", r["archive_id"]);
+        let raw = run(&["show", &id, "--db", d, "--raw"], None);
+        assert_eq!(
+            raw.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&raw.stderr)
+        );
+        assert_eq!(raw.stdout, bytes[start as usize..end as usize]);
+    }
+    // The printed command goes through the entry.
+    let id = format!("#{}", recs[0]["archive_id"]);
+    let shown = run(&["show", &id, "--db", d, "--format", "text"], None);
+    let text = String::from_utf8_lossy(&shown.stdout);
+    assert!(
+        text.contains("record: unzip -p ") && text.contains(" archive/data.warc.gz | tail -c +"),
+        "{text}"
+    );
+}

@@ -195,21 +195,29 @@ fn text<W: Write>(w: &mut W, s: &StoredPost) -> io::Result<()> {
                     .unwrap_or_default()
             );
             writeln!(w, "{}", clean_line(&line))?;
-            let dd = format!(
-                "dd if={} bs=1 skip={} count={} status=none",
-                shell_word(&r.file),
-                r.offset,
-                r.length
-            );
-            let get = match r.offsets.as_str() {
-                "gzip-member" => format!("{dd} | zcat"),
-                "decompressed" => format!(
-                    "zcat {} | tail -c +{} | head -c {}",
-                    shell_word(&r.file),
-                    r.offset + 1,
-                    r.length
-                ),
-                _ => dd,
+            let file = shell_word(&r.file);
+            let cut = format!("tail -c +{} | head -c {}", r.offset + 1, r.length);
+            let get = match (r.offsets.strip_prefix("entry-"), &r.entry) {
+                // Offsets in a deflated entry of a WACZ package: through `unzip -p`.
+                (Some(kind), Some(entry)) => {
+                    let entry = shell_word(entry);
+                    match kind {
+                        "gzip-member" => format!("unzip -p {file} {entry} | {cut} | zcat"),
+                        "decompressed" => format!("unzip -p {file} {entry} | zcat | {cut}"),
+                        _ => format!("unzip -p {file} {entry} | {cut}"),
+                    }
+                }
+                _ => {
+                    let dd = format!(
+                        "dd if={file} bs=1 skip={} count={} status=none",
+                        r.offset, r.length
+                    );
+                    match r.offsets.as_str() {
+                        "gzip-member" => format!("{dd} | zcat"),
+                        "decompressed" => format!("zcat {file} | {cut}"),
+                        _ => dd,
+                    }
+                }
             };
             writeln!(w, "      record: {}", clean_line(&get))?;
             writeln!(

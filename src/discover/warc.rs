@@ -651,12 +651,19 @@ impl Records {
         } else {
             (self.base + start, end - start, "file")
         };
+        // A WACZ entry stored deflated is read through its inflation: offsets count in the
+        // entry, not in the package.
+        let in_entry = self.entry.is_some() && self.base == 0;
         WarcRecord {
             file: self.abs.clone(),
             entry: self.entry.clone(),
             offset,
             length,
-            offsets: offsets.to_string(),
+            offsets: if in_entry {
+                format!("entry-{offsets}")
+            } else {
+                offsets.to_string()
+            },
             ..WarcRecord::default()
         }
     }
@@ -1034,7 +1041,7 @@ pub(crate) fn payload_at(place: &WarcRecord, max_input: u64) -> Result<Vec<u8>, 
     let shown = file.display();
     let mut f = File::open(file).map_err(|e| format!("cannot read {shown}: {e}"))?;
     let stream: Box<dyn Read + Send> = match place.offsets.as_str() {
-        "file" | "gzip-member" if place.entry.is_none() || is_stored(file, place)? => {
+        "file" | "gzip-member" => {
             f.seek(SeekFrom::Start(place.offset))
                 .map_err(|e| format!("cannot read {shown}: {e}"))?;
             Box::new(f.take(place.length))
@@ -1086,13 +1093,6 @@ pub(crate) fn payload_at(place: &WarcRecord, max_input: u64) -> Result<Vec<u8>, 
             place.offset
         )),
     }
-}
-
-/// Whether the WACZ entry of `place` is stored (its offsets are in the package file).
-fn is_stored(file: &Path, place: &WarcRecord) -> Result<bool, String> {
-    Ok(wacz_streams(file)?
-        .iter()
-        .any(|s| s.entry == place.entry && s.base > 0))
 }
 
 fn payload_of(r: RawRecord, max_input: u64) -> Result<Vec<u8>, String> {
