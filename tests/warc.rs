@@ -806,3 +806,37 @@ fn a_wacz_whose_warc_is_deflated_gives_offsets_in_the_entry_and_show_raw_still_c
         "{text}"
     );
 }
+
+#[test]
+fn a_records_content_type_charset_comes_before_the_pages_meta() {
+    let dir = temp_dir("warc-charset");
+    // A windows-1251 page whose <meta> claims UTF-8, served with the right charset.
+    let page = std::fs::read(sample("inputs/cp1251-claims-utf8.html")).expect("sample");
+    let block = http("Content-Type: text/html; charset=windows-1251\r\n", &page);
+    let bytes = record(
+        "response",
+        Some("https://ru.example/news/1"),
+        "application/http; msgtype=response",
+        &block,
+        1,
+    );
+    let path = dir.join("ru.warc");
+    std::fs::write(&path, &bytes).expect("write");
+    let read: Vec<Scanned> = scan_all(&path)
+        .into_iter()
+        .filter_map(|o| match o {
+            Outcome::Read(s) => Some(s),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(read.len(), 1);
+    let s = &read[0];
+    assert_eq!((s.charset, s.charset_rule), ("windows-1251", "transport"));
+    // The same posts, and the same text, as the file read alone (where detection finds it).
+    let alone = embedvault::scan(&page, &embedvault::ScanOptions::default());
+    assert!(!alone.posts.is_empty());
+    assert_eq!(
+        s.posts.iter().map(content).collect::<Vec<_>>(),
+        alone.posts.iter().map(content).collect::<Vec<_>>()
+    );
+}
