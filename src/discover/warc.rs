@@ -265,6 +265,13 @@ struct Tally {
 
 impl Tally {
     fn count(&mut self, why: String) {
+        // The reasons name types found in the file: a hostile one could make each differ.
+        const MOST: usize = 16;
+        let why = if self.by_reason.len() >= MOST && !self.by_reason.contains_key(&why) {
+            "other".to_string()
+        } else {
+            why.chars().take(80).collect()
+        };
         *self.by_reason.entry(why).or_default() += 1;
     }
 
