@@ -150,6 +150,24 @@ pub(crate) fn body(head: &Head, msg: &[u8], cap: u64) -> Result<Vec<u8>, BodyErr
     Ok(bytes)
 }
 
+/// [`body`] taking the message: a body without transfer or content coding is the message's
+/// own allocation with the head cut off, not a copy.
+pub(crate) fn into_body(head: &Head, mut msg: Vec<u8>, cap: u64) -> Result<Vec<u8>, BodyError> {
+    let coded = head.headers.iter().any(|(n, v)| {
+        (n.eq_ignore_ascii_case("transfer-encoding") && v.to_ascii_lowercase().contains("chunked"))
+            || (n.eq_ignore_ascii_case("content-encoding")
+                && v.split(',').any(|c| {
+                    let c = c.trim();
+                    !c.is_empty() && !c.eq_ignore_ascii_case("identity")
+                }))
+    });
+    if coded {
+        return body(head, &msg, cap);
+    }
+    msg.drain(..head.body_start.min(msg.len()));
+    Ok(msg)
+}
+
 /// Undoes one content coding under `cap`.
 fn decode(coding: &str, bytes: &[u8], cap: u64) -> Result<Vec<u8>, BodyError> {
     let mut out = Vec::new();
@@ -237,6 +255,10 @@ mod tests {
         msg.extend(gz.finish().unwrap());
         let h = head(&msg).unwrap();
         assert_eq!(body(&h, &msg, 1000).unwrap(), b"<p>zipped</p>");
+        assert_eq!(into_body(&h, msg, 1000).unwrap(), b"<p>zipped</p>");
+        let plain = b"HTTP/1.1 200 OK\r\nContent-Encoding: identity\r\n\r\n<p>as is</p>".to_vec();
+        let h = head(&plain).unwrap();
+        assert_eq!(into_body(&h, plain, 1000).unwrap(), b"<p>as is</p>");
         assert!(head(b"<html>").is_none());
         assert!(head(b"HTTP/1.1 200 OK\r\nno end").is_none());
     }

@@ -967,7 +967,7 @@ pub(crate) fn open(raw: RawRecord, max_input: u64) -> Outcome<Input> {
                 input: name,
             };
         };
-        match http::body(&head, &raw.block, max_input) {
+        match http::into_body(&head, raw.block, max_input) {
             Ok(b) => (b, head.get("content-type").map(str::to_string)),
             Err(http::BodyError::TooLarge(size)) => {
                 return Outcome::Skipped {
