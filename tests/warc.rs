@@ -840,3 +840,28 @@ fn a_records_content_type_charset_comes_before_the_pages_meta() {
         alone.posts.iter().map(content).collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn a_web_archives_records_come_out_in_file_order_whatever_the_thread_count() {
+    let dir = temp_dir("warc-threads");
+    let (path, _) = write_warc(&dir, Layout::GzipPerRecord);
+    let inputs = Inputs::paths(&[path]);
+    let run_with = |threads: usize| {
+        let mut out = Vec::new();
+        let opts = ReadOptions {
+            threads,
+            ..ReadOptions::default()
+        };
+        embedvault::scan_inputs(&inputs, &opts, |o| {
+            out.push(o);
+            Ok::<(), ()>(())
+        })
+        .expect("scan");
+        out
+    };
+    let one = run_with(1);
+    assert!(one.len() > pages().len());
+    for threads in [2, 8] {
+        assert_eq!(run_with(threads), one, "{threads} threads");
+    }
+}
