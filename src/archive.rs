@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use crate::discover::{self, Input};
 use crate::error::Result;
-use crate::pipeline::{self, Outcome};
+use crate::pipeline::{self, Inputs, Outcome};
 use crate::query::{self, Failure, Filter, Stats, StoredPost};
 use crate::scan;
 use crate::store::{Counts, FRAGMENT_CAP, Fragment, InputKey, Prepared, Store, shown_path};
@@ -149,6 +149,18 @@ impl Archive {
         opts: &ArchiveOptions,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<Report> {
+        self.archive_inputs(&Inputs::paths(paths), opts, progress)
+    }
+
+    /// [`Archive::archive`] over paths and URLs: web archives are read record by record, URLs
+    /// fetched (and written to [`Inputs::warc_out`] when given). A fetched page is kept in the
+    /// archive (gzip-compressed), so its spans can be cut again after the page changes.
+    pub fn archive_inputs(
+        &mut self,
+        inputs: &Inputs,
+        opts: &ArchiveOptions,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<Report> {
         let select = Select::new(opts, self.store.path())?;
         let store = &mut self.store;
         let run = store.begin_run(&opts.args)?;
@@ -158,13 +170,13 @@ impl Archive {
         };
         let mut prog = Progress::default();
         let mut entries = Vec::new();
-        for entry in discover::walk::expand(paths) {
+        for entry in discover::walk::expand(&inputs.paths) {
             if let Ok(Some(path)) = &entry {
                 if select.is_own(path) {
                     report.own_files.push(shown_path(path));
                     continue;
                 }
-                if !select.wants(paths, path) {
+                if !select.wants(&inputs.paths, path) {
                     continue;
                 }
                 prog.total_bytes += std::fs::metadata(path).map_or(0, |m| m.len());
@@ -172,14 +184,15 @@ impl Archive {
             prog.total_inputs += 1;
             entries.push(entry);
         }
-        let inputs = pipeline::Inputs::Expanded(std::sync::Mutex::new(entries));
+        prog.total_inputs += inputs.urls.len() as u64;
         let mut batch: Vec<Outcome<Prepared>> = Vec::with_capacity(opts.batch);
         let work = |input: Input| -> Outcome<Prepared> {
             let prepared = prepare(&input, opts.time_limit);
             scan::over_time(&input, prepared.scanned.timed_out, opts.time_limit)
                 .unwrap_or(Outcome::Read(prepared))
         };
-        pipeline::run(&inputs, opts.max_input, opts.threads, work, |o| {
+        let jobs = || inputs.jobs_from(entries.into_iter(), opts.max_input);
+        pipeline::run(jobs, opts.max_input, opts.threads, work, |o| {
             let size = match &o {
                 Outcome::Read(p) => p.scanned.size as u64,
                 _ => 0,
@@ -221,6 +234,53 @@ impl Archive {
     /// post IDs there are.
     pub fn show(&self, key: &str) -> Result<Vec<StoredPost>> {
         query::show(&self.store, key)
+    }
+
+    /// The exact bytes of sighting `n` (1-based, oldest first) of the post `key` names (as
+    /// [`Archive::show`] takes it): cut again from the file (gzip undone), from the web-archive
+    /// record's payload, or from the page kept when it was fetched, after checking that the
+    /// input still has the SHA-256 it had when archived. `Ok(None)` when there is no such post
+    /// or sighting. Standard input is not kept: its sighting gives the stored fragment when it
+    /// was not cut.
+    pub fn raw(&self, key: &str, n: usize) -> Result<Option<Vec<u8>>> {
+        let Some(src) = query::raw_source(&self.store, key, n)? else {
+            return Ok(None);
+        };
+        let fail = |message: String| crate::Error::Evidence {
+            key: key.to_string(),
+            sighting: n,
+            message,
+        };
+        let bytes = if let Some(page) = &src.page {
+            crate::discover::gzip::decompress(page, u64::MAX)
+                .map_err(|_| fail("the kept page is corrupt".into()))?
+        } else if let Some(place) = &src.warc {
+            crate::discover::warc::payload_at(place, u64::MAX).map_err(fail)?
+        } else if let Some(path) = &src.path {
+            let raw = std::fs::read(path).map_err(|e| fail(format!("cannot read {path}: {e}")))?;
+            if crate::discover::gzip::is_gzip(&raw) {
+                crate::discover::gzip::decompress(&raw, u64::MAX)
+                    .map_err(|_| fail(format!("{path}: its gzip data is corrupt now")))?
+            } else {
+                raw
+            }
+        } else if !src.fragment_truncated {
+            return Ok(Some(src.fragment));
+        } else {
+            return Err(fail(
+                "it was read from standard input, which is not kept, and its stored fragment is \
+                 cut at 64 KiB"
+                    .into(),
+            ));
+        };
+        if scan::sha256_hex(&bytes) != src.sha256 {
+            let what = src.path.as_deref().unwrap_or("the input");
+            return Err(fail(format!(
+                "{what} changed since it was archived (its SHA-256 is not the one recorded)"
+            )));
+        }
+        let end = src.end.min(bytes.len());
+        Ok(Some(bytes[src.start.min(end)..end].to_vec()))
     }
 
     /// The posts closest to a key that names none (for "did you mean"): posts whose ID, URL
@@ -334,8 +394,10 @@ impl Select {
 /// Scans one input and cuts out the raw fragment of each post.
 fn prepare(input: &Input, limit: Option<std::time::Duration>) -> Prepared {
     let origin = input.origin.path.as_deref();
-    // The records carry the same readable path as the source row (see `shown_path`).
-    let path = origin.map(shown_path);
+    // Paths are stored absolute, so that a sighting's path (and the `dd` that cuts its span)
+    // works from any folder; the records carry the same readable path as the source row.
+    let abs = origin.map(|p| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()));
+    let path = abs.as_deref().map(shown_path);
     let scanned = scan::scan_input(input, path.as_deref(), None, false, limit);
     let fragments = scanned
         .posts
@@ -350,21 +412,35 @@ fn prepare(input: &Input, limit: Option<std::time::Duration>) -> Prepared {
             }
         })
         .collect();
+    // A fetched page is kept whole: the server may change or drop it.
+    let page = input.origin.fetch.is_some().then(|| {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        std::io::Write::write_all(&mut gz, &input.bytes)
+            .and_then(|()| gz.finish())
+            .unwrap_or_default()
+    });
     Prepared {
-        input_key: input_key(origin),
+        input_key: input_key(input, abs.as_deref()),
         path,
         gzip: input.origin.gzip,
         scanned,
         fragments,
+        page,
     }
 }
 
-/// The identity of an input across runs: its absolute path (so `samples` and `./samples` are
-/// the same input; symbolic links are not resolved, which would cost system calls per input),
-/// byte for byte ([`InputKey`]), or `-` for standard input.
-fn input_key(path: Option<&Path>) -> InputKey {
-    match path {
-        None => InputKey::Text("-".into()),
-        Some(p) => InputKey::of_path(&std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())),
+/// The identity of an input across runs: a file's absolute path (so `samples` and `./samples`
+/// are the same input; symbolic links are not resolved, which would cost system calls per
+/// input), byte for byte ([`InputKey`]); a web-archive record's file and offset
+/// (`FILE@OFFSET`, `FILE!ENTRY@OFFSET` in a WACZ); a fetched page's URL as given; `-` for
+/// standard input.
+fn input_key(input: &Input, abs: Option<&Path>) -> InputKey {
+    if let Some(f) = &input.origin.fetch {
+        return InputKey::Text(f.requested_url.clone());
+    }
+    match (abs, &input.origin.warc) {
+        (None, _) => InputKey::Text("-".into()),
+        (Some(p), Some(w)) => InputKey::Text(crate::discover::warc::record_name(p, w)),
+        (Some(p), None) => InputKey::of_path(p),
     }
 }

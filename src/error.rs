@@ -89,6 +89,16 @@ pub enum Error {
         /// The directory.
         path: PathBuf,
     },
+    /// A sighting's bytes could not be cut again from its input (gone, changed, not kept).
+    #[error("cannot give the bytes of sighting {sighting} of {key}: {message}")]
+    Evidence {
+        /// The post as named.
+        key: String,
+        /// The sighting's number (1-based).
+        sighting: usize,
+        /// Why: the input, and what is wrong with it.
+        message: String,
+    },
     /// A pattern choosing the files to read in folders that is not a glob.
     #[error("bad --glob pattern {glob:?}: {message}")]
     Glob {

@@ -56,9 +56,13 @@ mod error;
 
 mod discover;
 
+pub mod fetch;
+
 mod decode;
 
 mod detect;
+
+pub(crate) mod article;
 
 mod post;
 
@@ -77,17 +81,19 @@ mod archive;
 mod report;
 
 pub use archive::{Archive, ArchiveOptions, Progress, Report};
+pub use article::Article;
 pub use decode::DocKind;
 pub use discover::DEFAULT_MAX_INPUT;
 pub use error::{Error, Result};
-pub use pipeline::Outcome;
-pub use post::{Copy, Form, Kind, Platform, Post, Source, UnknownName};
+pub use pipeline::{Inputs, Outcome};
+pub use post::{Copy, FetchInfo, Form, Kind, Platform, Post, Source, UnknownName, WarcRecord};
 pub use query::{
     Count, Failure, Filter, KindFilter, Sighting, Stats, StoredPost, platform_named, platform_names,
 };
 pub use report::HtmlReport;
 pub use scan::{
-    Explained, ReadOptions, ScanOptions, Scanned, explain, scan, scan_bytes, scan_paths,
+    Explained, ReadOptions, ScanOptions, Scanned, explain, scan, scan_bytes, scan_inputs,
+    scan_paths,
 };
 pub use store::Counts;
 

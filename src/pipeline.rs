@@ -43,34 +43,134 @@ impl<T> Outcome<T> {
     }
 }
 
-/// The inputs of a run: paths to expand as the run goes, or inputs already expanded (and
-/// chosen) by the caller, in order.
-pub(crate) enum Inputs<'a> {
-    /// Files, folders (walked in sorted order) and `-` for standard input.
-    Paths(&'a [PathBuf]),
-    /// What [`discover::walk::expand`] gave, perhaps with some files left out. Taken by the
-    /// run (the lock is only how the walker thread takes it).
-    Expanded(std::sync::Mutex<Vec<crate::Result<Option<PathBuf>>>>),
-}
-
-impl Inputs<'_> {
-    /// The inputs, in order.
-    fn entries(&self) -> Box<dyn Iterator<Item = crate::Result<Option<PathBuf>>> + '_> {
-        match self {
-            Inputs::Paths(paths) => Box::new(discover::walk::expand(paths)),
-            Inputs::Expanded(list) => {
-                let mut list = list.lock().unwrap_or_else(|e| e.into_inner());
-                Box::new(std::mem::take(&mut *list).into_iter())
-            }
-        }
-    }
-}
-
 /// The most worker threads a run starts, whatever is asked: reading and scanning are bound by
 /// the cores and the disk long before this, and every thread holds an input's bytes.
 pub(crate) const MAX_THREADS: usize = 256;
 
-/// Reads every input under `paths` on `threads` worker threads (0: one per core; at most
+/// Where a run's inputs come from: paths (files, folders, web archives, `-` for standard
+/// input) and URLs to fetch.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    /// Files, folders (walked recursively, in sorted order) and `-` for standard input. A
+    /// `.warc`, `.warc.gz` or `.wacz` file is read record by record.
+    pub paths: Vec<PathBuf>,
+    /// URLs to fetch (after the paths), in order.
+    pub urls: Vec<String>,
+    /// How the URLs are fetched.
+    pub fetch: crate::fetch::FetchOptions,
+    /// Also write what was fetched to this WARC file (request and response records).
+    pub warc_out: Option<PathBuf>,
+    /// The article's URL for standard input.
+    pub stdin_url: Option<String>,
+}
+
+impl Inputs {
+    /// Inputs that are only paths.
+    pub fn paths(paths: &[PathBuf]) -> Inputs {
+        Inputs {
+            paths: paths.to_vec(),
+            ..Inputs::default()
+        }
+    }
+
+    /// Every input as a job, in order: paths walked (web archives split into records), then
+    /// the URLs as they are fetched.
+    pub(crate) fn jobs(&self, max_input: u64) -> impl Iterator<Item = Job> + '_ {
+        self.jobs_from(discover::walk::expand(&self.paths), max_input)
+    }
+
+    /// [`Inputs::jobs`] with the paths already walked (and perhaps some files left out) by the
+    /// caller: `entries` are what [`discover::walk::expand`] gives.
+    pub(crate) fn jobs_from<'a>(
+        &'a self,
+        entries: impl Iterator<Item = crate::Result<Option<PathBuf>>> + 'a,
+        max_input: u64,
+    ) -> impl Iterator<Item = Job> + 'a {
+        let stdin_url = self.stdin_url.clone();
+        let files = entries.flat_map(move |entry| -> Box<dyn Iterator<Item = Job>> {
+            match entry {
+                Ok(Some(p))
+                    if std::fs::metadata(&p).is_ok_and(|m| m.is_file())
+                        && discover::warc::looks_like_warc(&p) =>
+                {
+                    let shown = p.display().to_string();
+                    let mut records = Some(discover::warc::read(p, max_input));
+                    // Splitting runs on the walking thread: a bug on one archive must cost
+                    // that archive only, as a panic on a worker costs one input.
+                    Box::new(std::iter::from_fn(move || {
+                        let next = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                            records.as_mut()?.next()
+                        }));
+                        match next {
+                            Ok(Some(discover::warc::Item::Record(r))) => {
+                                Some(Job::Record(Box::new(r)))
+                            }
+                            Ok(Some(discover::warc::Item::Done(o))) => Some(Job::Done(o)),
+                            Ok(None) => None,
+                            Err(panic) => {
+                                records = None;
+                                Some(Job::Done(Outcome::Failed {
+                                    message: format!(
+                                        "{shown}: embedvault failed reading this web archive \
+                                             (internal error: {}); its later records were not \
+                                             read; please report it with the file",
+                                        panic_text(&*panic)
+                                    ),
+                                    input: shown.clone(),
+                                }))
+                            }
+                        }
+                    }))
+                }
+                Ok(None) => Box::new(std::iter::once(Job::Path(Ok(None), stdin_url.clone()))),
+                entry => Box::new(std::iter::once(Job::Path(entry, None))),
+            }
+        });
+        let pages = std::iter::once(()).flat_map(move |()| -> Box<dyn Iterator<Item = Job>> {
+            if self.urls.is_empty() {
+                return Box::new(std::iter::empty());
+            }
+            Box::new(discover::page::fetch(
+                self.urls.clone(),
+                &self.fetch,
+                self.warc_out.as_deref(),
+            ))
+        });
+        files.chain(pages)
+    }
+}
+
+/// One input to read, as the walking thread hands it to the workers.
+pub(crate) enum Job {
+    /// A path to read (`Ok(None)`: standard input, with its article URL if given).
+    Path(crate::Result<Option<PathBuf>>, Option<String>),
+    /// A web-archive record to open.
+    Record(Box<discover::warc::RawRecord>),
+    /// A fetched page.
+    Page(Box<crate::fetch::Fetched>),
+    /// What became of an input already (a failed fetch, a malformed record, a tally).
+    Done(Outcome<Input>),
+}
+
+impl Job {
+    /// Reads or opens the input (on a worker).
+    fn open(self, max_input: u64) -> Outcome<Input> {
+        match self {
+            Job::Path(entry, url) => {
+                let mut o = discover::read(entry, max_input);
+                if let (Outcome::Read(input), Some(url)) = (&mut o, url) {
+                    input.origin.url = Some(url);
+                }
+                o
+            }
+            Job::Record(r) => discover::warc::open(*r, max_input),
+            Job::Page(f) => discover::page::open(*f, max_input),
+            Job::Done(o) => o,
+        }
+    }
+}
+
+/// Reads every input of `inputs` on `threads` worker threads (0: one per core; at most
 /// [`MAX_THREADS`]), runs `work` on each input read there, and hands what became of every input
 /// to `sink` on the calling thread in discovery order. A `sink` error stops the run and is
 /// returned.
@@ -81,8 +181,8 @@ pub(crate) const MAX_THREADS: usize = 256;
 /// Never panics for want of threads: a worker that cannot be started (the system's thread
 /// limit, memory for its stack) leaves the run to those that could; with none, the calling
 /// thread does the work itself, in order.
-pub(crate) fn run<U, E, W, S>(
-    inputs: &Inputs<'_>,
+pub(crate) fn run<U, E, W, S, F, I>(
+    jobs: F,
     max_input: u64,
     threads: usize,
     work: W,
@@ -90,6 +190,8 @@ pub(crate) fn run<U, E, W, S>(
 ) -> Result<(), E>
 where
     U: Send,
+    F: FnOnce() -> I + Send,
+    I: Iterator<Item = Job>,
     W: Fn(Input) -> Outcome<U> + Sync,
     S: FnMut(Outcome<U>) -> Result<(), E>,
 {
@@ -101,18 +203,26 @@ where
     .clamp(1, MAX_THREADS);
     // Inputs in flight hold their whole bytes: few of them. Results are small (records and
     // capped fragments), so more of them may wait while the sink writes a batch; that keeps the
-    // workers busy during database commits. The walker only names inputs; workers read them
-    // (reading is a good part of the cost, so one reading thread would bound the whole run).
-    let (item_tx, item_rx) = crossbeam_channel::bounded::<(u64, crate::Result<Option<PathBuf>>)>(
-        threads.saturating_mul(4),
-    );
+    // workers busy during database commits. The walker only names inputs (and splits web
+    // archives into records); workers read them (reading is a good part of the cost, so one
+    // reading thread would bound the whole run).
+    let (item_tx, item_rx) = crossbeam_channel::bounded::<(u64, Job)>(threads.saturating_mul(4));
     let (done_tx, done_rx) = crossbeam_channel::bounded::<(u64, Outcome<U>)>(1024);
+    // The jobs are made where they are walked: on the walker thread, or here when it could not
+    // be started.
+    let held = std::sync::Mutex::new(Some(jobs));
+    let cell = &held;
+    let take =
+        |cell: &std::sync::Mutex<Option<F>>| cell.lock().unwrap_or_else(|e| e.into_inner()).take();
     std::thread::scope(|scope| -> Result<(), E> {
         let walker = std::thread::Builder::new()
             .name("embedvault-walk".into())
             .spawn_scoped(scope, move || {
-                for (seq, entry) in inputs.entries().enumerate() {
-                    if item_tx.send((seq as u64, entry)).is_err() {
+                let Some(jobs) = take(cell) else {
+                    return;
+                };
+                for (seq, job) in jobs().enumerate() {
+                    if item_tx.send((seq as u64, job)).is_err() {
                         break;
                     }
                 }
@@ -120,8 +230,11 @@ where
         if walker.is_err() {
             // Not even one more thread: walk, read and work here, in order.
             drop((item_rx, done_tx, done_rx));
-            for entry in inputs.entries() {
-                sink(work(discover::read(entry, max_input)))?;
+            let Some(jobs) = take(cell) else {
+                return Ok(());
+            };
+            for job in jobs() {
+                sink(work(job.open(max_input)))?;
             }
             return Ok(());
         }
@@ -133,8 +246,8 @@ where
             let worker = std::thread::Builder::new()
                 .name(format!("embedvault-{i}"))
                 .spawn_scoped(scope, move || {
-                    for (seq, entry) in rx {
-                        let input = discover::read(entry, max_input);
+                    for (seq, job) in rx {
+                        let input = job.open(max_input);
                         if tx.send((seq, work(input))).is_err() {
                             break;
                         }
@@ -149,8 +262,8 @@ where
         if started == 0 {
             // No worker could start: this thread takes the walker's inputs in order.
             drop(done_rx);
-            for (_, entry) in item_rx {
-                sink(work(discover::read(entry, max_input)))?;
+            for (_, job) in item_rx {
+                sink(work(job.open(max_input)))?;
             }
             return Ok(());
         }
@@ -173,6 +286,15 @@ where
     })
 }
 
+/// A panic's message.
+fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".into())
+}
+
 /// Runs `work` on an input that was read, turning a panic into a failure of that input.
 fn guarded<U>(work: &impl Fn(Input) -> Outcome<U>, o: Outcome<Input>) -> Outcome<U> {
     let input = match o {
@@ -182,11 +304,7 @@ fn guarded<U>(work: &impl Fn(Input) -> Outcome<U>, o: Outcome<Input>) -> Outcome
     };
     let name = input.shown();
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(input))).unwrap_or_else(|panic| {
-        let what = panic
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "no message".into());
+        let what = panic_text(&*panic);
         Outcome::Failed {
             message: format!(
                 "{name}: embedvault failed on this input (internal error: {what}); \
@@ -217,11 +335,17 @@ mod tests {
                 assert!(!shown.ends_with("b.html"), "a bug on this input");
                 Outcome::Read(shown)
             };
-            let inputs = Inputs::Paths(std::slice::from_ref(&dir));
-            run(&inputs, 1 << 20, threads, work, |o| {
-                seen.push(o);
-                Ok::<(), ()>(())
-            })
+            let inputs = Inputs::paths(std::slice::from_ref(&dir));
+            run(
+                || inputs.jobs(1 << 20),
+                1 << 20,
+                threads,
+                work,
+                |o| {
+                    seen.push(o);
+                    Ok::<(), ()>(())
+                },
+            )
             .unwrap();
             assert_eq!(seen.len(), 3);
             assert!(matches!(&seen[0], Outcome::Read(p) if p.ends_with("a.html")));
@@ -236,10 +360,7 @@ mod tests {
         }
         let input = Input {
             bytes: Vec::new(),
-            origin: Origin {
-                path: None,
-                gzip: false,
-            },
+            origin: Origin::file(None, false),
             kind: DocKind::Html,
         };
         assert_eq!(input.shown(), "<stdin>");

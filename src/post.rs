@@ -173,6 +173,74 @@ pub struct Source {
     /// when there are none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub copies: Vec<Copy>,
+    /// The site or publication the article belongs to, as it names itself (`og:site_name`,
+    /// the publisher), when it does. Absent when unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<String>,
+    /// For an input read from a web archive: the record it is (file, offset, length, record
+    /// ID, target URI, date). `path` is then the archive file and the span is in the record's
+    /// payload. Absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warc: Option<WarcRecord>,
+    /// For a page fetched from a URL: the request and what answered it. Absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fetch: Option<FetchInfo>,
+}
+
+/// Where a record of a web archive (WARC, or a WARC inside a WACZ package) is, and what its
+/// headers say.
+///
+/// With `offsets: "file"`, `dd if=FILE bs=1 skip=OFFSET count=LENGTH` gives the record; with
+/// `"gzip-member"`, it gives the gzip member holding the record (pipe it through `zcat`); with
+/// `"decompressed"` (a WARC compressed as one gzip stream), the offset and length are in the
+/// decompressed file (`zcat FILE | dd …`). In a WACZ package whose WARC is stored uncompressed
+/// (as the format asks), offsets are in the package file itself; in one stored deflated they are
+/// in its `entry`, and `offsets` says so (`entry-file`, `entry-gzip-member`,
+/// `entry-decompressed`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WarcRecord {
+    /// The WARC (or WACZ) file, absolute.
+    pub file: String,
+    /// The WARC's name inside a WACZ package.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry: Option<String>,
+    /// Where the record (or its gzip member) starts.
+    pub offset: u64,
+    /// How many bytes it takes from there.
+    pub length: u64,
+    /// What `offset` and `length` count: `file`, `gzip-member` or `decompressed` (prefixed
+    /// `entry-` inside a deflated WACZ entry).
+    pub offsets: String,
+    /// `WARC-Record-ID`.
+    pub record_id: Option<String>,
+    /// `WARC-Target-URI`: the article's URL.
+    pub target_uri: Option<String>,
+    /// `WARC-Date`.
+    pub date: Option<String>,
+    /// The HTTP status of a `response` record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// The payload's `Content-Type` as served.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+}
+
+/// How a page was fetched: the URL asked for, where it ended, and the answer.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FetchInfo {
+    /// The URL as given.
+    pub requested_url: String,
+    /// The URL the page was served from, after redirects.
+    pub final_url: String,
+    /// The URLs redirected through, in order (empty when none).
+    #[serde(default)]
+    pub redirects: Vec<String>,
+    /// The HTTP status of the final response.
+    pub status: u16,
+    /// The `Content-Type` it was served with.
+    pub content_type: Option<String>,
+    /// When it was fetched (RFC 3339 UTC).
+    pub fetched_at: String,
 }
 
 /// Another place in an input that holds a copy of a post.

@@ -8,8 +8,9 @@ use rusqlite::{Connection, OptionalExtension, Row, params_from_iter, types::Valu
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::article::Article;
 use crate::error::{Error, Result};
-use crate::post::{Copy, Post, Source};
+use crate::post::{Copy, FetchInfo, Post, Source, WarcRecord};
 use crate::store::{Store, posts};
 
 /// Which posts by kind.
@@ -45,6 +46,8 @@ pub struct Filter {
     pub until: Option<String>,
     /// A substring of a sighting's source path or URL (ASCII letters in any case).
     pub source: Option<String>,
+    /// A substring (any case) of a sighting's site name or of its article URL's host.
+    pub site: Option<String>,
     /// Embeds, mentions or both.
     pub kind: KindFilter,
     /// At most this many posts.
@@ -96,6 +99,18 @@ pub struct Sighting {
     /// The record as found here (only from `show`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub record: Option<Value>,
+    /// The site or publication the article belongs to (its own name for itself, else its
+    /// URL's host), or null.
+    pub site: Option<String>,
+    /// What the article says about itself (absent when it says nothing).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub article: Option<Article>,
+    /// The web-archive record the sighting is in (absent for other inputs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warc: Option<WarcRecord>,
+    /// How the page was fetched (absent for other inputs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fetch: Option<FetchInfo>,
 }
 
 /// A stored post: the record (as merged from every copy) plus every place it was seen.
@@ -222,6 +237,20 @@ pub(crate) fn query_with(store: &Store, f: &Filter, full: bool) -> Result<Vec<St
             s.to_ascii_lowercase(),
         );
     }
+    if let Some(site) = &f.site {
+        let details = store.read(|conn| has_source_details(conn).map_err(|e| sql_err(store, e)))?;
+        arg(
+            &mut sql,
+            &format!(
+                " AND EXISTS (SELECT 1 FROM sightings s JOIN sources so ON so.id = s.source
+                  WHERE s.post = p.id AND (instr(lower({}), lower(?)) > 0
+                  OR instr(lower({}), lower(?)) > 0))",
+                if details { "so.site" } else { "NULL" },
+                host_sql("so.url")
+            ),
+            site.clone(),
+        );
+    }
     sql.push_str(" ORDER BY coalesce(p.created_at, p.date) DESC NULLS LAST, p.id DESC");
     if let Some(n) = f.limit {
         args.push(SqlValue::Integer(sql_limit(n)));
@@ -288,61 +317,55 @@ fn check_search(store: &Store, q: &str, expr: &str) -> Result<()> {
     })
 }
 
+/// The host of the URL in column `col`, in SQL (`https://www.example.com/a` → `www.example.com`).
+fn host_sql(col: &str) -> String {
+    let rest = format!("substr({col}, instr({col}, '://') + 3)");
+    format!(
+        "(CASE WHEN instr({col}, '://') = 0 THEN NULL WHEN instr({rest}, '/') > 0 \
+         THEN substr({rest}, 1, instr({rest}, '/') - 1) ELSE {rest} END)"
+    )
+}
+
+/// The columns of a sighting and its source, in the order [`sighting_from_row`] reads them.
+const SIGHTING_COLUMNS: &str = "so.path, so.url, so.sha256, s.start, s.\"end\", s.line, s.form,
+    s.kind, s.archived_at, s.detector, s.version, s.run, so.charset, so.charset_rule, s.conflicts,
+    s.fragment, s.fragment_truncated, s.record, so.site, so.title, so.canonical_url,
+    so.published, so.published_at, so.authors, so.lang, so.warc_path, so.warc_entry,
+    so.warc_offset, so.warc_length, so.warc_offsets, so.warc_record_id, so.warc_target_uri,
+    so.warc_date, so.http_status, so.content_type, so.requested_url, so.final_url,
+    so.redirects, so.fetched_at";
+
+/// The first schema version with the source columns of web archives, fetched pages and
+/// article metadata; an older archive (read as it is, never upgraded by a read) has none.
+const SOURCE_DETAILS_VERSION: i64 = 3;
+
+/// Whether the archive has the source columns of schema step 3.
+fn has_source_details(conn: &Connection) -> rusqlite::Result<bool> {
+    Ok(crate::store::migrate::version(conn)? >= SOURCE_DETAILS_VERSION)
+}
+
+/// [`SIGHTING_COLUMNS`] for an archive with or without the step-3 columns (NULL in their
+/// place).
+fn sighting_columns(details: bool) -> String {
+    if details {
+        return SIGHTING_COLUMNS.to_string();
+    }
+    SIGHTING_COLUMNS
+        .split(',')
+        .enumerate()
+        .map(|(i, c)| if i >= 18 { " NULL" } else { c })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 fn attach_sightings(conn: &Connection, p: &mut StoredPost, full: bool) -> rusqlite::Result<()> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT so.path, so.url, so.sha256, s.start, s.\"end\", s.line, s.form, s.kind,
-         s.archived_at, s.detector, s.version, s.run, so.charset, so.charset_rule, s.conflicts,
-         s.fragment, s.fragment_truncated, s.record
-         FROM sightings s JOIN sources so ON so.id = s.source
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {}, {host} FROM sightings s JOIN sources so ON so.id = s.source
          WHERE s.post = ?1 ORDER BY s.id",
-    )?;
-    let rows = stmt.query_map([p.archive_id], |r| {
-        let conflicts: String = r.get(14)?;
-        let charset: String = r.get(12)?;
-        // The copies are in the record as found; read it only when it has any.
-        let record_text: String = r.get(17)?;
-        let copies: Vec<Copy> = if record_text.contains("\"copies\"") {
-            serde_json::from_str::<Post>(&record_text)
-                .map(|p| p.source.copies)
-                .unwrap_or_default()
-        } else {
-            Vec::new()
-        };
-        let (fragment, truncated, record) = if full {
-            let bytes: Vec<u8> = r.get(15)?;
-            let enc =
-                encoding_rs::Encoding::for_label(charset.as_bytes()).unwrap_or(encoding_rs::UTF_8);
-            let (text, _) = enc.decode_without_bom_handling(&bytes);
-            (
-                Some(text.into_owned()),
-                Some(r.get::<_, bool>(16)?),
-                serde_json::from_str(&record_text).ok(),
-            )
-        } else {
-            (None, None, None)
-        };
-        Ok(Sighting {
-            path: r.get(0)?,
-            url: r.get(1)?,
-            sha256: r.get(2)?,
-            start: r.get(3)?,
-            end: r.get(4)?,
-            line: r.get(5)?,
-            form: r.get(6)?,
-            kind: r.get(7)?,
-            archived_at: r.get(8)?,
-            detector: r.get(9)?,
-            version: r.get(10)?,
-            run: r.get(11)?,
-            charset,
-            charset_rule: r.get(13)?,
-            conflicts: serde_json::from_str(&conflicts).unwrap_or(Value::Null),
-            copies,
-            fragment,
-            fragment_truncated: truncated,
-            record,
-        })
-    })?;
+        sighting_columns(has_source_details(conn)?),
+        host = host_sql("so.url")
+    ))?;
+    let rows = stmt.query_map([p.archive_id], |r| sighting_from_row(r, full))?;
     p.sightings = rows.collect::<rusqlite::Result<Vec<_>>>()?;
     if let Some(s) = p.sightings.first() {
         p.post.source = Source {
@@ -355,9 +378,168 @@ fn attach_sightings(conn: &Connection, p: &mut StoredPost, full: bool) -> rusqli
             charset: s.charset.clone(),
             charset_rule: s.charset_rule.clone(),
             copies: s.copies.clone(),
+            site: s.article.as_ref().and_then(|a| a.site.clone()),
+            warc: s.warc.clone(),
+            fetch: s.fetch.clone(),
         };
     }
     Ok(())
+}
+
+fn sighting_from_row(r: &Row<'_>, full: bool) -> rusqlite::Result<Sighting> {
+    let conflicts: String = r.get(14)?;
+    let charset: String = r.get(12)?;
+    // The copies are in the record as found; read it only when it has any.
+    let record_text: String = r.get(17)?;
+    let copies: Vec<Copy> = if record_text.contains("\"copies\"") {
+        serde_json::from_str::<Post>(&record_text)
+            .map(|p| p.source.copies)
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let (fragment, truncated, record) = if full {
+        let bytes: Vec<u8> = r.get(15)?;
+        let enc =
+            encoding_rs::Encoding::for_label(charset.as_bytes()).unwrap_or(encoding_rs::UTF_8);
+        let (text, _) = enc.decode_without_bom_handling(&bytes);
+        (
+            Some(text.into_owned()),
+            Some(r.get::<_, bool>(16)?),
+            serde_json::from_str(&record_text).ok(),
+        )
+    } else {
+        (None, None, None)
+    };
+    let article = Article {
+        site: r.get(18)?,
+        title: r.get(19)?,
+        canonical_url: r.get(20)?,
+        published: r.get(21)?,
+        published_at: r.get(22)?,
+        authors: r
+            .get::<_, Option<String>>(23)?
+            .and_then(|a| serde_json::from_str(&a).ok())
+            .unwrap_or_default(),
+        lang: r.get(24)?,
+    };
+    let warc = match r.get::<_, Option<String>>(25)? {
+        Some(file) => Some(WarcRecord {
+            file,
+            entry: r.get(26)?,
+            offset: r.get::<_, i64>(27)? as u64,
+            length: r.get::<_, i64>(28)? as u64,
+            offsets: r.get(29)?,
+            record_id: r.get(30)?,
+            target_uri: r.get(31)?,
+            date: r.get(32)?,
+            status: r.get::<_, Option<i64>>(33)?.map(|s| s as u16),
+            content_type: r.get(34)?,
+        }),
+        None => None,
+    };
+    let fetch = match r.get::<_, Option<String>>(35)? {
+        Some(requested_url) => Some(FetchInfo {
+            requested_url,
+            final_url: r.get(36)?,
+            redirects: r
+                .get::<_, Option<String>>(37)?
+                .and_then(|a| serde_json::from_str(&a).ok())
+                .unwrap_or_default(),
+            status: r.get::<_, Option<i64>>(33)?.unwrap_or(0) as u16,
+            content_type: r.get(34)?,
+            fetched_at: r.get(38)?,
+        }),
+        None => None,
+    };
+    let host: Option<String> = r.get(39)?;
+    Ok(Sighting {
+        path: r.get(0)?,
+        url: r.get(1)?,
+        sha256: r.get(2)?,
+        start: r.get(3)?,
+        end: r.get(4)?,
+        line: r.get(5)?,
+        form: r.get(6)?,
+        kind: r.get(7)?,
+        archived_at: r.get(8)?,
+        detector: r.get(9)?,
+        version: r.get(10)?,
+        run: r.get(11)?,
+        charset,
+        charset_rule: r.get(13)?,
+        conflicts: serde_json::from_str(&conflicts).unwrap_or(Value::Null),
+        copies,
+        fragment,
+        fragment_truncated: truncated,
+        record,
+        site: article.site.clone().or(host),
+        article: (article != Article::default()).then_some(article),
+        warc,
+        fetch,
+    })
+}
+
+/// What `show --raw` needs to cut a sighting's bytes again: where its input is and the span.
+#[derive(Debug, Clone)]
+pub(crate) struct RawSource {
+    /// The file (absolute as stored), or `None` for standard input and fetched pages.
+    pub path: Option<String>,
+    /// SHA-256 of the input bytes, to check what is read again.
+    pub sha256: String,
+    /// The span.
+    pub start: usize,
+    /// One past its end.
+    pub end: usize,
+    /// The kept page (gzip), for a fetched page.
+    pub page: Option<Vec<u8>>,
+    /// The web-archive record.
+    pub warc: Option<WarcRecord>,
+    /// The stored fragment and whether it was cut.
+    pub fragment: Vec<u8>,
+    /// Whether the stored fragment was cut at the cap.
+    pub fragment_truncated: bool,
+}
+
+/// The source of sighting `n` (1-based, oldest first) of the post `key` names.
+pub(crate) fn raw_source(store: &Store, key: &str, n: usize) -> Result<Option<RawSource>> {
+    let posts = show(store, key)?;
+    let Some(post) = posts.first() else {
+        return Ok(None);
+    };
+    let Some(s) = n.checked_sub(1).and_then(|i| post.sightings.get(i)) else {
+        return Ok(None);
+    };
+    let (start, end) = (s.start, s.end);
+    store.read(|conn| {
+        let page = if has_source_details(conn).map_err(|e| sql_err(store, e))? {
+            "so.page"
+        } else {
+            "NULL"
+        };
+        conn.query_row(
+            &format!(
+                "SELECT {page}, s.fragment, s.fragment_truncated FROM sightings s
+                 JOIN sources so ON so.id = s.source
+                 WHERE s.post = ?1 ORDER BY s.id LIMIT 1 OFFSET ?2"
+            ),
+            rusqlite::params![post.archive_id, (n - 1) as i64],
+            |r| {
+                Ok(RawSource {
+                    path: s.path.clone(),
+                    sha256: s.sha256.clone(),
+                    start: start as usize,
+                    end: end as usize,
+                    page: r.get(0)?,
+                    warc: s.warc.clone(),
+                    fragment: r.get(1)?,
+                    fragment_truncated: r.get(2)?,
+                })
+            },
+        )
+        .optional()
+        .map_err(|e| sql_err(store, e))
+    })
 }
 
 /// The posts `key` names, with every sighting, its raw fragment and record: a post ID, a post
@@ -522,6 +704,8 @@ pub struct Stats {
     pub by_form: Vec<Count>,
     /// The handles with the most embedded posts.
     pub top_handles: Vec<Count>,
+    /// The sites with the most posts (the site's name for itself, else its URL's host).
+    pub by_site: Vec<Count>,
     /// Earliest and latest post date.
     pub date_span: (Option<String>, Option<String>),
     /// Sightings.
@@ -584,6 +768,17 @@ fn stats_on(store: &Store, conn: &Connection) -> Result<Stats> {
             "SELECT handle, count(*) FROM posts WHERE handle IS NOT NULL AND kind = 'embed'
              GROUP BY lower(handle) ORDER BY count(*) DESC, lower(handle) LIMIT 10",
         )?,
+        by_site: counts(&format!(
+            "SELECT coalesce({site}, {host}) AS site_name, count(DISTINCT s.post) FROM sightings s
+             JOIN sources so ON so.id = s.source WHERE site_name IS NOT NULL
+             GROUP BY site_name ORDER BY count(DISTINCT s.post) DESC, site_name LIMIT 20",
+            site = if has_source_details(conn).map_err(e)? {
+                "so.site"
+            } else {
+                "NULL"
+            },
+            host = host_sql("so.url")
+        ))?,
         date_span,
         sightings: one("SELECT count(*) FROM sightings")?,
         sources: one("SELECT count(*) FROM sources")?,

@@ -10,14 +10,16 @@ use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 
+use crate::article::Article;
 use crate::decode::{self, DocKind, Document};
 use crate::detect;
 use crate::discover::{self, Input};
+use crate::pipeline::Inputs;
 use crate::pipeline::{self, Outcome};
-use crate::post::{Copy, Post};
+use crate::post::{Copy, FetchInfo, Post, WarcRecord};
 
 /// What scanning one input gave.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Scanned {
     /// Every post found, in document order, with `source` filled.
     pub posts: Vec<Post>,
@@ -34,7 +36,17 @@ pub struct Scanned {
     /// Detection ran out of its time limit (see [`ScanOptions::time_limit`]); `posts` is then
     /// empty, and the input should be reported as not read.
     pub timed_out: bool,
+    /// What the article says about itself (title, canonical URL, published time, authors,
+    /// site, language).
+    pub article: Article,
+    /// The web-archive record the input was, if it was one.
+    pub warc: Option<WarcRecord>,
+    /// How the page was fetched, if it was.
+    pub fetch: Option<FetchInfo>,
 }
+
+// Every field compares as equal or not (the article's are strings).
+impl Eq for Scanned {}
 
 /// What is known about bytes handed to [`scan`] besides the bytes.
 #[derive(Debug, Clone, Default)]
@@ -75,6 +87,9 @@ pub fn scan(bytes: &[u8], opts: &ScanOptions) -> Scanned {
             url: opts.url.clone(),
             size: bytes.len(),
             timed_out: false,
+            article: Article::default(),
+            warc: None,
+            fetch: None,
         },
     }
 }
@@ -152,8 +167,18 @@ pub fn scan_paths<E>(
     opts: &ReadOptions,
     sink: impl FnMut(Outcome<Scanned>) -> Result<(), E>,
 ) -> Result<(), E> {
+    scan_inputs(&Inputs::paths(paths), opts, sink)
+}
+
+/// [`scan_paths`] over paths and URLs: web archives are read record by record, URLs fetched
+/// (and written to [`Inputs::warc_out`] when given); every record and page is one input.
+pub fn scan_inputs<E>(
+    inputs: &Inputs,
+    opts: &ReadOptions,
+    sink: impl FnMut(Outcome<Scanned>) -> Result<(), E>,
+) -> Result<(), E> {
     pipeline::run(
-        &pipeline::Inputs::Paths(paths),
+        || inputs.jobs(opts.max_input),
         opts.max_input,
         opts.threads,
         |input: Input| {
@@ -199,7 +224,7 @@ pub(crate) fn scan_input(
     exhaustive: bool,
     limit: Option<Duration>,
 ) -> Scanned {
-    let doc = decode::decode(&input.bytes, input.kind);
+    let doc = decode::decode_served(&input.bytes, input.kind, input.origin.charset.as_deref());
     let sha256 = sha256_hex(&input.bytes);
     let path = path.map(str::to_string).or_else(|| {
         input
@@ -211,13 +236,30 @@ pub(crate) fn scan_input(
     let detected = detect::detect(&doc.text, input.kind, exhaustive, limit);
     let timed_out = detected.is_none();
     let posts = detected.unwrap_or_default();
-    let declared = if input.kind == DocKind::Html && !posts.is_empty() {
-        detect::tags::page_url(&doc.text)
-    } else {
-        None
+    let article = crate::article::read(&doc.text, input.kind);
+    // The URL the input came with (a record's target, a fetched page's final URL, `--url`)
+    // is where the article was read from; else the one the page declares, else the caller's.
+    let declared = || {
+        if input.kind == DocKind::Html && !posts.is_empty() {
+            detect::tags::page_url(&doc.text)
+        } else {
+            None
+        }
     };
-    let url = declared.or_else(|| url.map(str::to_string));
-    let posts = with_provenance(posts, &doc, path.as_deref(), url.as_deref(), &sha256);
+    let url = input
+        .origin
+        .url
+        .clone()
+        .or_else(declared)
+        .or_else(|| url.map(str::to_string));
+    let warc = input.origin.warc.as_deref().cloned();
+    let fetch = input.origin.fetch.as_deref().cloned();
+    let mut posts = with_provenance(posts, &doc, path.as_deref(), url.as_deref(), &sha256);
+    for p in &mut posts {
+        p.source.site = article.site.clone();
+        p.source.warc = warc.clone();
+        p.source.fetch = fetch.clone();
+    }
     Scanned {
         posts,
         sha256,
@@ -226,6 +268,9 @@ pub(crate) fn scan_input(
         url,
         size: input.bytes.len(),
         timed_out,
+        article,
+        warc,
+        fetch,
     }
 }
 

@@ -138,7 +138,9 @@ fn archive_then_query_the_seed_with_its_sighting() {
     assert_eq!(r["display_name"], "Госпогранкомитет Беларуси 🇧🇾");
     assert_eq!(r["date"], "2021-08-17");
     let s = &r["sightings"][0];
-    assert_eq!(s["path"], SEED);
+    // Stored absolute, so that the path (and a `dd` on it) works from any folder.
+    let abs = std::path::absolute(SEED).expect("absolute");
+    assert_eq!(s["path"].as_str(), abs.to_str());
     let scan = run(&["scan", SEED], None);
     let scanned = &json_lines(&scan.stdout)[0];
     assert_eq!(s["sha256"], scanned["source"]["sha256"]);
@@ -522,4 +524,48 @@ fn an_input_over_the_size_cap_is_skipped_with_a_note() {
         err.contains("1 input(s) seen") && err.contains("1 skipped"),
         "{err}"
     );
+}
+
+#[test]
+fn an_archive_from_before_schema_step_3_is_read_as_it_is() {
+    let dir = temp_dir("archive-step-2");
+    let db = dir.join("old.db");
+    let d = db.to_str().expect("utf-8");
+    let out = run(&["archive", SEED, "--db", d], None);
+    assert_eq!(out.status.code(), Some(0));
+    // Back to version 2: the columns step 3 added are gone.
+    let c = rusqlite::Connection::open(&db).expect("open");
+    let added: Vec<String> = include_str!("../src/store/migrate_003.sql")
+        .lines()
+        .filter_map(|l| l.strip_prefix("ALTER TABLE sources ADD COLUMN "))
+        .map(|l| l.split_whitespace().next().expect("name").to_string())
+        .collect();
+    assert!(added.len() > 20);
+    for col in &added {
+        c.execute_batch(&format!("ALTER TABLE sources DROP COLUMN {col}"))
+            .expect("drop");
+    }
+    c.pragma_update(None, "user_version", 2).expect("version");
+    drop(c);
+    // Read without upgrading: query (with --site), show, show --raw, stats.
+    for args in [
+        vec!["query", "--db", d, "--handle", "GpkGovBY"],
+        vec!["query", "--db", d, "--site", "example"],
+        vec!["show", "#1", "--db", d, "--format", "json"],
+        vec!["show", "#1", "--db", d, "--raw"],
+        vec!["stats", "--db", d, "--format", "json"],
+    ] {
+        let out = run(&args, None);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let c = rusqlite::Connection::open(&db).expect("open");
+    let v: i64 = c
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .expect("version");
+    assert_eq!(v, 2, "a read upgraded the archive");
 }

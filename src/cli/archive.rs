@@ -10,7 +10,7 @@ use indicatif::{HumanBytes, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use super::{ArchiveArgs, Exit, messages};
 
 pub(super) fn run(a: ArchiveArgs) -> anyhow::Result<Exit> {
-    let paths = super::paths_or_stdin(a.paths)?;
+    let inputs = super::inputs(a.paths, a.fetch)?;
     let mut archive = Archive::open(&a.db.db)?;
     let bar = (!a.talk.quiet && std::io::stderr().is_terminal()).then(progress_bar);
     let opts = ArchiveOptions {
@@ -44,7 +44,7 @@ pub(super) fn run(a: ArchiveArgs) -> anyhow::Result<Exit> {
             ));
         }
     };
-    let result = archive.archive(&paths, &opts, &mut on_progress);
+    let result = archive.archive_inputs(&inputs, &opts, &mut on_progress);
     if let Some(b) = bar {
         b.finish_and_clear();
     }

@@ -329,11 +329,14 @@ struct DbArg {
 
 #[derive(Debug, clap::Args)]
 struct ArchiveArgs {
-    /// Files, folders or `-` for standard input. Without any, standard input is read when it is not a terminal.
-    #[arg(value_name = "PATH|-")]
+    /// Files, folders, web archives (.warc, .warc.gz, .wacz), http(s) URLs, or `-` for standard
+    /// input. Without any, standard input is read when it is not a terminal.
+    #[arg(value_name = "PATH|URL|-")]
     paths: Vec<PathBuf>,
     #[command(flatten)]
     db: DbArg,
+    #[command(flatten)]
+    fetch: FetchArgs,
     /// Skip inputs larger than this (after decompression), with a note. A number of bytes, or
     /// with a unit: k, M, G, T are powers of 1000 (500k = 500000), Ki, Mi, Gi, Ti powers of
     /// 1024 (128Mi = 134217728); a trailing B is allowed (128MiB, 2GB), as is a fraction
@@ -405,6 +408,106 @@ fn parse_glob(s: &str) -> Result<String, String> {
     globset::Glob::new(s)
         .map(|_| s.to_string())
         .map_err(|e| format!("{s:?} is not a glob: {}", e.kind()))
+}
+
+/// Where URLs come from and how they are fetched, shared by `scan` and `archive`.
+#[derive(Debug, clap::Args)]
+struct FetchArgs {
+    /// Read URLs from FILE, one per line (`-` for standard input); blank lines and lines
+    /// starting with # are ignored.
+    #[arg(long, value_name = "FILE")]
+    urls: Option<PathBuf>,
+    /// The article's URL for standard input (`-`).
+    #[arg(long, value_name = "URL")]
+    url: Option<String>,
+    /// Also write what was fetched to FILE as a WARC (request and response records, one gzip
+    /// member each), the format web archivists read.
+    #[arg(long, value_name = "FILE")]
+    warc_out: Option<PathBuf>,
+    /// The longest one request may take, body included.
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
+    timeout: std::time::Duration,
+    /// The longest opening a connection may take.
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
+    connect_timeout: std::time::Duration,
+    /// Tries after a timeout, 429 or 5xx (with backoff, honouring Retry-After).
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u32).range(0..=20))]
+    retries: u32,
+    /// The largest page accepted (as received and decoded); larger ones fail by name.
+    #[arg(long, value_name = "SIZE", default_value = "32MiB", value_parser = parse_size)]
+    max_page_size: u64,
+    /// At most N requests at once to one host.
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = bounded(1, 64))]
+    per_host: usize,
+    /// At least this long between two requests to one host.
+    #[arg(long, value_name = "DURATION", default_value = "500ms", value_parser = parse_duration)]
+    host_delay: std::time::Duration,
+    /// At most N requests at once in all.
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = bounded(1, 256))]
+    concurrency: usize,
+    /// The User-Agent header [default: embedvault/VERSION].
+    #[arg(long, value_name = "TEXT")]
+    user_agent: Option<String>,
+}
+
+/// Whether a command-line argument is a URL to fetch rather than a path.
+fn is_url(arg: &std::path::Path) -> bool {
+    arg.to_str().is_some_and(|s| {
+        let l = s.get(..8).unwrap_or(s).to_ascii_lowercase();
+        l.starts_with("http://") || l.starts_with("https://")
+    })
+}
+
+/// The inputs of `scan` and `archive`: paths and URLs as given (URLs after paths), URLs from
+/// `--urls`, and standard input when nothing is given and it is piped.
+fn inputs(args: Vec<PathBuf>, f: FetchArgs) -> anyhow::Result<embedvault::Inputs> {
+    use std::io::Read;
+    let (url_args, paths): (Vec<PathBuf>, Vec<PathBuf>) = args.into_iter().partition(|a| is_url(a));
+    let mut urls: Vec<String> = url_args
+        .iter()
+        .filter_map(|u| u.to_str().map(str::to_string))
+        .collect();
+    if let Some(list) = &f.urls {
+        let text = if list.as_os_str() == "-" {
+            let mut t = String::new();
+            std::io::stdin().read_to_string(&mut t)?;
+            t
+        } else {
+            std::fs::read_to_string(list)
+                .map_err(|e| anyhow::anyhow!("cannot read --urls {}: {e}", list.display()))?
+        };
+        urls.extend(
+            text.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(str::to_string),
+        );
+    }
+    let paths = if paths.is_empty() && (!urls.is_empty() || f.urls.is_some()) {
+        paths
+    } else {
+        paths_or_stdin(paths)?
+    };
+    let mut fetch = embedvault::fetch::FetchOptions {
+        timeout: f.timeout,
+        connect_timeout: f.connect_timeout,
+        retries: f.retries,
+        max_size: f.max_page_size,
+        per_host: f.per_host,
+        delay: f.host_delay,
+        concurrency: f.concurrency,
+        ..embedvault::fetch::FetchOptions::default()
+    };
+    if let Some(ua) = f.user_agent {
+        fetch.user_agent = ua;
+    }
+    Ok(embedvault::Inputs {
+        paths,
+        urls,
+        fetch,
+        warc_out: f.warc_out,
+        stdin_url: f.url,
+    })
 }
 
 /// Which posts by kind, on the command line.
@@ -623,6 +726,9 @@ struct FilterArgs {
     /// Posts seen in an input whose path or URL contains TEXT (any case).
     #[arg(long, value_name = "TEXT")]
     source: Option<String>,
+    /// Posts seen on a site whose name or host contains TEXT (any case).
+    #[arg(long, value_name = "TEXT")]
+    site: Option<String>,
     /// Embeds, mentions, or all [default: embed; for export: all].
     #[arg(long, value_enum)]
     kind: Option<KindArg>,
@@ -644,6 +750,7 @@ impl FilterArgs {
             since: self.since,
             until: self.until,
             source: self.source,
+            site: self.site,
             kind: match self.kind.unwrap_or(kind) {
                 KindArg::Embed => embedvault::KindFilter::Embed,
                 KindArg::Mention => embedvault::KindFilter::Mention,
@@ -704,6 +811,10 @@ struct ShowArgs {
     /// Output format [default: text on a terminal, json otherwise].
     #[arg(long, value_enum)]
     format: Option<ShowFormat>,
+    /// Write the exact bytes of sighting N (default 1) to standard output, cut again from the
+    /// file, the web-archive record or the kept page (checked against its SHA-256).
+    #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "1")]
+    raw: Option<usize>,
 }
 
 /// Output formats for `stats`.
@@ -737,9 +848,12 @@ enum Format {
 
 #[derive(Debug, clap::Args)]
 struct ScanArgs {
-    /// Files, folders or `-` for standard input. Without any, standard input is read when it is not a terminal.
-    #[arg(value_name = "PATH|-")]
+    /// Files, folders, web archives (.warc, .warc.gz, .wacz), http(s) URLs, or `-` for standard
+    /// input. Without any, standard input is read when it is not a terminal.
+    #[arg(value_name = "PATH|URL|-")]
     paths: Vec<PathBuf>,
+    #[command(flatten)]
+    fetch: FetchArgs,
     /// Output format [default: table on a terminal, jsonl otherwise].
     #[arg(long, value_enum)]
     format: Option<Format>,

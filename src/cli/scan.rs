@@ -6,10 +6,11 @@ use super::output::{POST_HEADER, Printer, Shape, post_cells};
 use super::{Exit, Format, ScanArgs, messages};
 
 pub(super) fn run(a: ScanArgs) -> anyhow::Result<Exit> {
-    let paths = super::paths_or_stdin(a.paths)?;
     if a.explain {
+        let paths = super::paths_or_stdin(a.paths)?;
         return explain(&paths, a.format);
     }
+    let inputs = super::inputs(a.paths, a.fetch)?;
     let shape = match super::pick_format(a.format, Format::Table, Format::Jsonl) {
         Format::Jsonl => Shape::Jsonl,
         Format::Json => Shape::Json,
@@ -26,7 +27,7 @@ pub(super) fn run(a: ScanArgs) -> anyhow::Result<Exit> {
         threads: a.threads,
         time_limit: super::limit(a.time_limit),
     };
-    embedvault::scan_paths(&paths, &opts, |o| -> std::io::Result<()> {
+    embedvault::scan_inputs(&inputs, &opts, |o| -> std::io::Result<()> {
         match o {
             Outcome::Read(scanned) => {
                 seen += 1;

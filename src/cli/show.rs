@@ -11,6 +11,9 @@ use super::{Exit, ShowArgs, ShowFormat, messages};
 pub(super) fn run(a: ShowArgs) -> anyhow::Result<Exit> {
     let archive = super::open_read_only(&a.db.db)?;
     let key = a.key.trim();
+    if let Some(n) = a.raw {
+        return raw(&archive, &a, n);
+    }
     let posts = archive.show(key)?;
     if posts.is_empty() {
         messages::note(format!("no post {key:?} in {}", a.db.db.display()));
@@ -57,6 +60,38 @@ pub(super) fn run(a: ShowArgs) -> anyhow::Result<Exit> {
     }
     out.flush()?;
     Ok(Exit::Ok)
+}
+
+/// `show --raw N`: the sighting's exact bytes, to standard output.
+fn raw(archive: &embedvault::Archive, a: &ShowArgs, n: usize) -> anyhow::Result<Exit> {
+    match archive.raw(&a.key, n)? {
+        Some(bytes) => {
+            let mut out = io::stdout().lock();
+            out.write_all(&bytes)?;
+            out.flush()?;
+            Ok(Exit::Ok)
+        }
+        None => {
+            messages::note(format!(
+                "no post {:?} with a sighting {n} in {}",
+                a.key,
+                a.db.db.display()
+            ));
+            Ok(Exit::Partial)
+        }
+    }
+}
+
+/// A path as a shell word: quoted when it holds anything but plain characters.
+fn shell_word(s: &str) -> String {
+    if !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/._-+,:@%".contains(&b))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
 }
 
 /// A post on one line, as a suggestion: its row, platform, ID, handle and date.
@@ -144,6 +179,111 @@ fn text<W: Write>(w: &mut W, s: &StoredPost) -> io::Result<()> {
         writeln!(w, "      sha256 {}", clean_line(&s.sha256))?;
         if let Some(u) = &s.url {
             writeln!(w, "      article {}", clean_line(u))?;
+        }
+        if let Some(site) = &s.site {
+            writeln!(w, "      site {}", clean_line(site))?;
+        }
+        if let Some(a) = &s.article {
+            if let Some(t) = &a.title {
+                writeln!(w, "      title {}", clean_line(t))?;
+            }
+            if let Some(p) = a.published_at.as_ref().or(a.published.as_ref()) {
+                writeln!(w, "      published {}", clean_line(p))?;
+            }
+            if !a.authors.is_empty() {
+                writeln!(w, "      by {}", clean_line(&a.authors.join(", ")))?;
+            }
+            if let Some(l) = &a.lang {
+                writeln!(w, "      lang {}", clean_line(l))?;
+            }
+            if let Some(c) = a
+                .canonical_url
+                .as_ref()
+                .filter(|c| Some(*c) != s.url.as_ref())
+            {
+                writeln!(w, "      canonical {}", clean_line(c))?;
+            }
+        }
+        if let Some(f) = &s.fetch {
+            let via = if f.redirects.is_empty() {
+                String::new()
+            } else {
+                format!(" via {}", f.redirects.join(" -> "))
+            };
+            let line = format!(
+                "      fetched {} (HTTP {}, {}){via} at {}; the page is kept: show --raw {}",
+                f.final_url,
+                f.status,
+                f.content_type.as_deref().unwrap_or("no type"),
+                f.fetched_at,
+                i + 1
+            );
+            writeln!(w, "{}", clean_line(&line))?;
+        }
+        if let Some(r) = &s.warc {
+            let line = format!(
+                "      warc record {} {} at {} ({} bytes, {}){}",
+                r.record_id.as_deref().unwrap_or("-"),
+                r.date.as_deref().unwrap_or("-"),
+                r.offset,
+                r.length,
+                r.offsets,
+                r.entry
+                    .as_ref()
+                    .map(|e| format!(" in {e}"))
+                    .unwrap_or_default()
+            );
+            writeln!(w, "{}", clean_line(&line))?;
+            let file = shell_word(&r.file);
+            let cut = format!("tail -c +{} | head -c {}", r.offset + 1, r.length);
+            let get = match (r.offsets.strip_prefix("entry-"), &r.entry) {
+                // Offsets in a deflated entry of a WACZ package: through `unzip -p`.
+                (Some(kind), Some(entry)) => {
+                    let entry = shell_word(entry);
+                    match kind {
+                        "gzip-member" => format!("unzip -p {file} {entry} | {cut} | zcat"),
+                        "decompressed" => format!("unzip -p {file} {entry} | zcat | {cut}"),
+                        _ => format!("unzip -p {file} {entry} | {cut}"),
+                    }
+                }
+                _ => {
+                    let dd = format!(
+                        "dd if={file} bs=1 skip={} count={} status=none",
+                        r.offset, r.length
+                    );
+                    match r.offsets.as_str() {
+                        "gzip-member" => format!("{dd} | zcat"),
+                        "decompressed" => format!("zcat {file} | {cut}"),
+                        _ => dd,
+                    }
+                }
+            };
+            writeln!(w, "      record: {}", clean_line(&get))?;
+            writeln!(
+                w,
+                "      span {}..{} of the record's payload: show --raw {}",
+                s.start,
+                s.end,
+                i + 1
+            )?;
+        } else if let Some(path) = s.path.as_deref().filter(|_| s.fetch.is_none()) {
+            // Spans of a gzip input are in its decompressed bytes.
+            let dd = if path.to_ascii_lowercase().ends_with(".gz") {
+                format!(
+                    "zcat {} | tail -c +{} | head -c {}",
+                    shell_word(path),
+                    s.start + 1,
+                    s.end - s.start
+                )
+            } else {
+                format!(
+                    "dd if={} bs=1 skip={} count={} status=none",
+                    shell_word(path),
+                    s.start,
+                    s.end - s.start
+                )
+            };
+            writeln!(w, "      bytes: {}", clean_line(&dd))?;
         }
         if s.conflicts.as_object().is_some_and(|m| !m.is_empty()) {
             writeln!(

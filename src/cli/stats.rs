@@ -52,6 +52,7 @@ fn table<W: Write>(w: &mut W, s: &Stats) -> io::Result<()> {
         ("by kind", &s.by_kind),
         ("by form", &s.by_form),
         ("top handles (embeds)", &handles),
+        ("by site (posts seen there)", &s.by_site),
     ] {
         writeln!(w, "\n{title}")?;
         let mut t = Table::headless(2, 2, 0, 60);

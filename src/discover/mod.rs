@@ -14,8 +14,11 @@ use crate::error::{Error, Result};
 use crate::pipeline::Outcome;
 
 pub(crate) mod gzip;
+pub(crate) mod http;
+pub(crate) mod page;
 pub(crate) mod sniff;
 pub(crate) mod walk;
+pub(crate) mod warc;
 
 use sniff::Sniff;
 
@@ -25,12 +28,33 @@ use sniff::Sniff;
 pub const DEFAULT_MAX_INPUT: u64 = 128 * 1024 * 1024;
 
 /// Where an input came from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Origin {
-    /// The path as given or found; `None` for standard input.
+    /// The path as given or found (for a web-archive record, the archive file); `None` for
+    /// standard input and fetched pages.
     pub path: Option<PathBuf>,
     /// Whether the bytes were gzip-decompressed.
     pub gzip: bool,
+    /// The article's URL as the input came with it: a record's target URI, a fetched page's
+    /// final URL, `--url` for standard input.
+    pub url: Option<String>,
+    /// The charset the page was served with (its `Content-Type`), for the transport rule.
+    pub charset: Option<String>,
+    /// The web-archive record the input is.
+    pub warc: Option<Box<crate::post::WarcRecord>>,
+    /// How the page was fetched.
+    pub fetch: Option<Box<crate::post::FetchInfo>>,
+}
+
+impl Origin {
+    /// The origin of a file (or of standard input, `None`).
+    pub fn file(path: Option<PathBuf>, gzip: bool) -> Origin {
+        Origin {
+            path,
+            gzip,
+            ..Origin::default()
+        }
+    }
 }
 
 /// One input: its bytes (decompressed), origin and kind.
@@ -47,9 +71,13 @@ pub(crate) struct Input {
 impl Input {
     /// The input as named to the user: its path, or `<stdin>`.
     pub fn shown(&self) -> String {
-        match &self.origin.path {
-            Some(p) => p.display().to_string(),
-            None => "<stdin>".into(),
+        if let Some(f) = &self.origin.fetch {
+            return f.requested_url.clone();
+        }
+        match (&self.origin.path, &self.origin.warc) {
+            (Some(p), Some(place)) => warc::record_name(p, place),
+            (Some(p), None) => p.display().to_string(),
+            (None, _) => "<stdin>".into(),
         }
     }
 }
@@ -245,6 +273,16 @@ fn finish(raw: Vec<u8>, path: Option<PathBuf>, shown: &str, max_input: u64) -> O
     } else {
         (raw, name)
     };
+    if warc::is_warc_start(&bytes) {
+        // Read as one page, every record's posts would get one URL: never.
+        return Outcome::Failed {
+            input: shown.to_string(),
+            message: format!(
+                "{shown}: this is a web archive (WARC); name it as a file (.warc, .warc.gz) to \
+                 read it record by record"
+            ),
+        };
+    }
     let Some(kind) = kind_of(sniff::sniff(&bytes, name.as_deref())) else {
         return Outcome::Skipped {
             input: shown.to_string(),
@@ -253,7 +291,7 @@ fn finish(raw: Vec<u8>, path: Option<PathBuf>, shown: &str, max_input: u64) -> O
     };
     Outcome::Read(Input {
         bytes,
-        origin: Origin { path, gzip: is_gz },
+        origin: Origin::file(path, is_gz),
         kind,
     })
 }
@@ -277,10 +315,7 @@ pub(crate) fn from_bytes(bytes: &[u8], name: Option<&str>, kind: Option<DocKind>
     };
     Some(Input {
         bytes,
-        origin: Origin {
-            path: None,
-            gzip: gz,
-        },
+        origin: Origin::file(None, gz),
         kind,
     })
 }

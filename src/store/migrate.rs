@@ -15,6 +15,7 @@ pub const STEPS: &[&str] = &[
     include_str!("schema.sql"),
     include_str!("migrate_002.sql"),
     include_str!("migrate_003.sql"),
+    include_str!("migrate_004.sql"),
 ];
 
 /// The schema version this build writes.

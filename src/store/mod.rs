@@ -74,6 +74,8 @@ pub(crate) struct Prepared {
     pub scanned: Scanned,
     /// One fragment per post, in the same order.
     pub fragments: Vec<Fragment>,
+    /// A fetched page's bytes, gzip-compressed, to keep.
+    pub page: Option<Vec<u8>>,
 }
 
 /// An input's identity as stored in `sources.input_key`, byte-exact.
@@ -725,10 +727,21 @@ fn write_input(
             id
         }
         None => {
+            let w = s.warc.as_ref();
+            let f = s.fetch.as_ref();
+            let a = &s.article;
             tx.prepare_cached(
                 "INSERT INTO sources (input_key, path, url, sha256, size, gzip, charset,
-                 charset_rule, first_archived, last_archived, first_run)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)",
+                 charset_rule, first_archived, last_archived, first_run,
+                 warc_path, warc_entry, warc_offset, warc_length, warc_offsets, warc_record_id,
+                 warc_target_uri, warc_date,
+                 requested_url, final_url, redirects, http_status, content_type, fetched_at,
+                 page, page_compression,
+                 title, canonical_url, published, published_at, authors, site, lang)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10,
+                 ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+                 ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26,
+                 ?27, ?28, ?29, ?30, ?31, ?32, ?33)",
             )?
             .execute(params![
                 p.input_key,
@@ -740,7 +753,33 @@ fn write_input(
                 s.charset,
                 s.charset_rule,
                 at,
-                run
+                run,
+                w.map(|w| &w.file),
+                w.and_then(|w| w.entry.as_ref()),
+                w.map(|w| w.offset as i64),
+                w.map(|w| w.length as i64),
+                w.map(|w| &w.offsets),
+                w.and_then(|w| w.record_id.as_ref()),
+                w.and_then(|w| w.target_uri.as_ref()),
+                w.and_then(|w| w.date.as_ref()),
+                f.map(|f| &f.requested_url),
+                f.map(|f| &f.final_url),
+                f.map(|f| serde_json::to_string(&f.redirects).unwrap_or_else(|_| "[]".into())),
+                f.map(|f| f.status)
+                    .or_else(|| w.and_then(|w| w.status))
+                    .map(i64::from),
+                f.and_then(|f| f.content_type.as_ref())
+                    .or_else(|| w.and_then(|w| w.content_type.as_ref())),
+                f.map(|f| &f.fetched_at),
+                p.page,
+                p.page.as_ref().map(|_| "gzip"),
+                a.title,
+                a.canonical_url,
+                a.published,
+                a.published_at,
+                serde_json::to_string(&a.authors).unwrap_or_else(|_| "[]".into()),
+                a.site,
+                a.lang
             ])?;
             counts.sources_new += 1;
             tx.last_insert_rowid()
