@@ -157,6 +157,14 @@ fn the_report_is_one_offline_page_with_the_posts_as_data() {
     assert!(!html.contains("<img src=x"));
     let posts = export(&db, &["--kind", "embed"]);
     assert!(html.contains(&format!("<b id=\"t-posts\">{}</b>", posts.len())));
+    // The site filter: the posts seen on a site the articles name.
+    let site = dir.join("site.html");
+    report(&db, &site, &["--site", "HarbourGazette"]);
+    let on_site = export(&db, &["--kind", "embed", "--site", "harbourgazette"]);
+    assert!(!on_site.is_empty());
+    let html = std::fs::read_to_string(&site).unwrap();
+    assert!(html.contains(&format!("<b id=\"t-posts\">{}</b>", on_site.len())));
+    assert!(html.contains("site HarbourGazette"));
     // Written to stdout with `-`.
     let out = run(&["report", "--db", db.to_str().unwrap(), "-o", "-"], None);
     assert!(
@@ -257,6 +265,13 @@ fn the_report_in_a_real_browser_shows_every_post_and_filters_through_its_control
     let sighting = card["sighting"].as_str().unwrap();
     let s = &known["sightings"][0];
     assert!(sighting.contains("blockquote-modern.html"), "{sighting}");
+    // The article as it names itself: its title links to it, its site is given.
+    let article = &s["article"];
+    assert!(
+        sighting.starts_with(article["title"].as_str().unwrap()),
+        "{sighting}"
+    );
+    assert!(sighting.contains(s["site"].as_str().unwrap()), "{sighting}");
     assert!(
         sighting.contains(&format!(
             "bytes {}–{}, line {}",

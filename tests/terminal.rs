@@ -160,6 +160,7 @@ fn archive_draws_progress_with_totals_on_a_terminal_and_tables_fit_80_and_120_co
             .iter()
             .skip_while(|l| !l.starts_with("top handles"))
             .skip(1)
+            .take_while(|l| l.starts_with("  "))
             .collect();
         assert!(
             handles.iter().any(|l| l.contains("@GradyPollockEastfield")),

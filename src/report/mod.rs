@@ -75,6 +75,13 @@ struct SightingData {
     path: Option<String>,
     url: Option<String>,
     title: Option<String>,
+    site: Option<String>,
+    published: Option<String>,
+    authors: Vec<String>,
+    /// Where in a web archive: the file, the record's offset and length, its date.
+    warc: Option<String>,
+    /// How a fetched page was got: final URL after redirects, status, when.
+    fetched: Option<String>,
     start: i64,
     end: i64,
     line: i64,
@@ -127,7 +134,58 @@ fn sighting_data(s: &Sighting) -> SightingData {
     SightingData {
         path: clean_opt(&s.path, false),
         url: clean_opt(&s.url, false),
-        title: None,
+        title: s.article.as_ref().and_then(|a| clean_opt(&a.title, false)),
+        site: clean_opt(&s.site, false),
+        published: s
+            .article
+            .as_ref()
+            .and_then(|a| a.published_at.as_ref().or(a.published.as_ref()))
+            .map(|d| clean(d, false)),
+        authors: s
+            .article
+            .as_ref()
+            .map(|a| a.authors.iter().map(|n| clean(n, false)).collect())
+            .unwrap_or_default(),
+        warc: s.warc.as_ref().map(|w| {
+            clean(
+                &format!(
+                    "{}{} @ {} ({} bytes{}){}",
+                    w.file,
+                    w.entry
+                        .as_deref()
+                        .map(|e| format!(" → {e}"))
+                        .unwrap_or_default(),
+                    w.offset,
+                    w.length,
+                    if w.offsets == "file" {
+                        String::new()
+                    } else {
+                        format!(", {}", w.offsets)
+                    },
+                    w.date
+                        .as_deref()
+                        .map(|d| format!(", {d}"))
+                        .unwrap_or_default()
+                ),
+                false,
+            )
+        }),
+        fetched: s.fetch.as_ref().map(|f| {
+            clean(
+                &format!(
+                    "HTTP {} from {}{} at {}",
+                    f.status,
+                    f.final_url,
+                    if f.redirects.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" after {} redirect(s)", f.redirects.len())
+                    },
+                    f.fetched_at
+                ),
+                false,
+            )
+        }),
         start: s.start,
         end: s.end,
         line: s.line,
@@ -183,8 +241,12 @@ fn script_json(v: &impl Serialize) -> String {
     out
 }
 
-/// Where a sighting was: the article URL's host without `www.`, else "local files".
+/// Where a sighting was: the site the article names, else the article URL's host without
+/// `www.`, else "local files".
 fn site_of(s: &Sighting) -> String {
+    if let Some(site) = s.site.as_deref().filter(|x| !x.trim().is_empty()) {
+        return clean(site, false);
+    }
     s.url
         .as_deref()
         .and_then(|u| url::Url::parse(u).ok())
@@ -224,6 +286,7 @@ fn filter_words(f: &Filter) -> String {
     add("since", &f.since);
     add("until", &f.until);
     add("source", &f.source);
+    add("site", &f.site);
     let kind = match f.kind {
         crate::query::KindFilter::Embed => "embeds",
         crate::query::KindFilter::Mention => "mentions",

@@ -97,6 +97,13 @@
     li.appendChild(s.url ? link(s.url, title) : el("span", null, title));
     if (s.url && s.path && s.path !== s.url) li.appendChild(el("span", "where", " — " + s.path));
     else if (!s.url && s.path && title !== s.path) li.appendChild(el("span", "where", " — " + s.path));
+    var about = [];
+    if (s.site) about.push(s.site);
+    if (s.published) about.push("published " + s.published);
+    if (s.authors && s.authors.length) about.push("by " + s.authors.join(", "));
+    if (about.length) li.appendChild(el("div", "where", about.join(" · ")));
+    if (s.warc) li.appendChild(el("div", "where", "web archive: " + s.warc));
+    if (s.fetched) li.appendChild(el("div", "where", "fetched: " + s.fetched));
     var where = "bytes " + s.start + "–" + s.end + ", line " + s.line + " · " + s.kind + " · " + s.form +
       " · " + s.detector + " · archived " + s.archived_at.replace("T", " ").replace(/\.\d+Z$|Z$/, " UTC") +
       " (run " + s.run + ", embedvault " + s.version + ")";
