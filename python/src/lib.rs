@@ -270,6 +270,8 @@ impl Archive {
                 )));
             }
         };
+        // The struct update is there for filters the library gains later (see below).
+        #[allow(clippy::needless_update)]
         let filter = embedvault::Filter {
             platform,
             handle,
