@@ -172,6 +172,21 @@ fn the_report_is_one_offline_page_with_the_posts_as_data() {
     );
 }
 
+/// A fresh folder holding an archive of the samples and the hostile page, and its report:
+/// (the database, the page).
+fn archived_report(name: &str) -> (PathBuf, PathBuf) {
+    let dir = temp_dir(name);
+    let db = archive(&dir);
+    let page = dir.join("report.html");
+    report(&db, &page, &[]);
+    (db, page)
+}
+
+/// Draws the whole list, as the page does before printing.
+fn draw_all(b: &Browser) {
+    b.eval("window.dispatchEvent(new Event('beforeprint')); return true");
+}
+
 /// Opens a report and waits until its script has drawn it.
 fn open(b: &Browser, page: &Path, fragment: &str) -> Duration {
     let t = Instant::now();
@@ -197,15 +212,12 @@ fn the_report_in_a_real_browser_shows_every_post_and_filters_through_its_control
     let Some(b) = Browser::start(1280, 900) else {
         return;
     };
-    let dir = temp_dir("report-browser");
-    let db = archive(&dir);
-    let page = dir.join("report.html");
-    report(&db, &page, &[]);
+    let (db, page) = archived_report("report-browser");
     let posts = export(&db, &["--kind", "embed"]);
     open(&b, &page, "");
 
     // Every post is a card once the list is drawn to its end (as for printing).
-    b.eval("window.dispatchEvent(new Event('beforeprint')); return true");
+    draw_all(&b);
     assert_eq!(cards(&b), posts.len() as u64);
     assert_eq!(
         b.eval("return document.getElementById('count').textContent"),
@@ -322,7 +334,7 @@ fn the_report_in_a_real_browser_shows_every_post_and_filters_through_its_control
          s.dispatchEvent(new Event('change')); return true",
     );
     let youtube = posts.iter().filter(|p| p["platform"] == "youtube").count();
-    b.eval("window.dispatchEvent(new Event('beforeprint')); return true");
+    draw_all(&b);
     assert_eq!(cards(&b), youtube as u64);
     assert!(youtube > 0);
     let words = b.find("#f-q");
@@ -339,12 +351,9 @@ fn the_report_fits_a_phone_without_sideways_scrolling() {
     let Some(b) = Browser::start(390, 844) else {
         return;
     };
-    let dir = temp_dir("report-phone");
-    let db = archive(&dir);
-    let page = dir.join("report.html");
-    report(&db, &page, &[]);
+    let (_, page) = archived_report("report-phone");
     open(&b, &page, "");
-    b.eval("window.dispatchEvent(new Event('beforeprint')); return true");
+    draw_all(&b);
     let v = b.eval(
         "var d = document.documentElement;
          return {width: d.clientWidth, scroll: d.scrollWidth,
@@ -360,10 +369,7 @@ fn a_post_carrying_markup_script_and_escapes_is_drawn_inert() {
     let Some(b) = Browser::start(1280, 900) else {
         return;
     };
-    let dir = temp_dir("report-hostile");
-    let db = archive(&dir);
-    let page = dir.join("report.html");
-    report(&db, &page, &[]);
+    let (_, page) = archived_report("report-hostile");
     open(&b, &page, "#handle=mallory_x");
     assert_eq!(cards(&b), 1);
     let v = b.eval(
