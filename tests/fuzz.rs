@@ -16,7 +16,9 @@
 //! - the span cuts the embed out: where a post has an ID, the ID's longest run of ASCII
 //!   letters or of ASCII digits occurs (ASCII case ignored) in the bytes of its span or of one
 //!   of its copies, decoded with the input's charset, as written or with JSON and HTML escapes
-//!   undone (an ID may keep an escape its URL was written with); where it has no ID but a
+//!   undone (an ID may keep an escape its URL was written with), or with the span's tags taken
+//!   out as a reader sees it (a flattened post is read from the page's text, so a tag inside
+//!   a handle does not split it); where it has no ID but a
 //!   handle, the handle's does. The longest run, not the whole ID, because
 //!   some IDs are composed from several attributes or from a URL (VK's `video<owner>_<id>`,
 //!   Bluesky's `at://` URI from a post URL); a post found in escaped code has the span of the
@@ -396,6 +398,25 @@ fn unescaped(text: &str) -> String {
     cur.to_ascii_lowercase()
 }
 
+/// Text with its tags taken out, as a reader of the page sees it: a flattened post is read
+/// from the page's text, so markup inside its words (`@p<a …>olgraingreens`) does not split them.
+fn untagged(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&rest[..lt]);
+        match rest[lt..].find('>') {
+            Some(gt) => rest = &rest[lt + gt + 1..],
+            None => {
+                rest = &rest[lt..];
+                break;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// `\uXXXX` escapes decoded (invalid ones kept as written).
 fn decode_unicode_escapes(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -474,7 +495,12 @@ fn check_spans(bytes: &[u8], found: &Scanned) -> Result<(), TestCaseError> {
             .iter()
             .flat_map(|&(s, e)| {
                 let text = encoding.decode_without_bom_handling(&bytes[s..e]).0;
-                [text.to_ascii_lowercase(), unescaped(&text)]
+                let shown = untagged(&text);
+                [
+                    text.to_ascii_lowercase(),
+                    unescaped(&text),
+                    unescaped(&shown),
+                ]
             })
             .collect();
         let run = longest_run(key);

@@ -1,9 +1,12 @@
 //! Detection time grows linearly with the input, for every family of pathological input known
 //! to have gone quadratic (and a few more of the same kind): each input is built at a base size
 //! and doubled three times (×1, ×2, ×4, ×8), scanned in-process through [`embedvault::scan`]
-//! with no time limit, and the time of each doubling must stay under three times the time
-//! before it. Only ratios measured side by side in one run are compared, never absolute times:
-//! a linear pass doubles, an n log n pass a little more, a quadratic one quadruples.
+//! with no time limit. The largest doubling (×4 → ×8, the longest and steadiest times) must take
+//! under three times as long, and the whole range (×1 → ×8) under 3³ times: a linear pass
+//! doubles, an n log n pass a little more, a quadratic one quadruples at every step (×64 over
+//! the range). A single jump between two small sizes (a buffer or a budget crossing its
+//! threshold, or noise on a few milliseconds) is not growth and does not fail the test; it is
+//! printed. Only ratios measured side by side in one run are compared, never absolute times.
 //!
 //! Time is the scanning thread's time on a CPU where Linux tells it (else the wall clock), so
 //! other processes holding the cores do not count. The sizes are interleaved (×1, ×2, ×4, ×8,
@@ -117,8 +120,7 @@ fn check(f: &Family) {
             .windows(2)
             .map(|w| w[1].as_secs_f64() / w[0].as_secs_f64().max(1e-9))
             .collect();
-        let worst = ratios.iter().copied().fold(0.0, f64::max);
-        if runs >= MAX_RUNS || (runs >= RUNS && worst < MAX_RATIO) {
+        if runs >= MAX_RUNS || (runs >= RUNS && linear(&ratios)) {
             break ratios;
         }
     };
@@ -134,19 +136,25 @@ fn check(f: &Family) {
             ratios
         );
     }
-    for (i, r) in ratios.iter().enumerate() {
-        assert!(
-            *r < MAX_RATIO,
-            "{}: ×{} → ×{} took {r:.2} times as long (times {:?}, sizes {} to {} bytes, \
-             best of {runs} runs)",
-            f.name,
-            1 << i,
-            2 << i,
-            best,
-            inputs[0].len(),
-            inputs[3].len()
-        );
-    }
+    assert!(
+        linear(&ratios),
+        "{}: times grew faster than the input: ratios per doubling {ratios:.2?} (the last must \
+         be under {MAX_RATIO}, their product under {}; times {:?}, sizes {} to {} bytes, best of \
+         {runs} runs)",
+        f.name,
+        MAX_RATIO.powi(3),
+        best,
+        inputs[0].len(),
+        inputs[3].len()
+    );
+}
+
+/// Whether the ratios of three doublings show linear growth: the last under [`MAX_RATIO`] and
+/// the whole range under its cube.
+fn linear(ratios: &[f64]) -> bool {
+    let last = ratios.last().copied().unwrap_or(f64::MAX);
+    let whole: f64 = ratios.iter().product();
+    last < MAX_RATIO && whole < MAX_RATIO.powi(ratios.len() as i32)
 }
 
 const STATUS: &str = "https://twitter.com/a/status/1427632593688211498";
@@ -388,4 +396,16 @@ families! {
         build: |n| page(&format!("{}{}", (0..n).map(|i| format!("<!-- {} -->", tweet(i))).collect::<String>(), tail())),
         posts: |_| 1,
     };
+}
+
+#[test]
+fn the_growth_check_passes_linear_ratios_and_fails_quadratic_ones() {
+    // Linear, n log n, and a one-time jump between the two smallest sizes pass.
+    assert!(linear(&[2.0, 2.0, 2.0]));
+    assert!(linear(&[2.2, 2.3, 2.4]));
+    assert!(linear(&[3.22, 1.67, 2.0]));
+    // Quadratic at every step, at the largest step, or over the range fails.
+    assert!(!linear(&[4.0, 4.0, 4.0]));
+    assert!(!linear(&[2.0, 2.0, 3.1]));
+    assert!(!linear(&[3.5, 3.5, 2.9]));
 }
