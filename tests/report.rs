@@ -18,26 +18,24 @@ const HOSTILE: &str = r#"<!doctype html><html><head><meta charset="utf-8"><title
 </body></html>
 "#;
 
-/// An archive of the samples and the hostile page, in a fresh folder.
-fn archive(dir: &Path) -> PathBuf {
-    let db = dir.join("a.db");
-    let page = dir.join("hostile.html");
-    std::fs::write(&page, HOSTILE).unwrap();
-    let out = run(
-        &[
-            "archive",
-            "--db",
-            db.to_str().unwrap(),
-            "samples",
-            page.to_str().unwrap(),
-        ],
-        None,
-    );
+/// Archives `inputs` into the database `db` through the binary.
+fn archive_into(db: &Path, inputs: &[&Path]) {
+    let mut args = vec!["archive", "--db", db.to_str().unwrap()];
+    args.extend(inputs.iter().map(|p| p.to_str().unwrap()));
+    let out = run(&args, None);
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// An archive of the samples and the hostile page, in a fresh folder.
+fn archive(dir: &Path) -> PathBuf {
+    let db = dir.join("a.db");
+    let page = dir.join("hostile.html");
+    std::fs::write(&page, HOSTILE).unwrap();
+    archive_into(&db, &[Path::new("samples"), &page]);
     db
 }
 
@@ -471,20 +469,7 @@ fn a_report_of_fifty_thousand_posts_opens_and_filters_in_seconds() {
     std::fs::create_dir_all(&pages).unwrap();
     generate(&pages, 250, 200);
     let db = dir.join("big.db");
-    let out = run(
-        &[
-            "archive",
-            "--db",
-            db.to_str().unwrap(),
-            pages.to_str().unwrap(),
-        ],
-        None,
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    archive_into(&db, &[&pages]);
     let page = dir.join("big.html");
     report(&db, &page, &[]);
     let size = std::fs::metadata(&page).unwrap().len();
@@ -540,8 +525,7 @@ fn screenshots() {
     std::fs::create_dir_all(&to).unwrap();
     let dir = temp_dir("report-screenshots");
     let db = dir.join("a.db");
-    let out = run(&["archive", "--db", db.to_str().unwrap(), "samples"], None);
-    assert!(out.status.success());
+    archive_into(&db, &[Path::new("samples")]);
     let page = dir.join("report.html");
     report(&db, &page, &[]);
     for (width, height) in [(1280, 1000), (390, 844)] {
