@@ -5,17 +5,19 @@ dataset: one row per sighting (a post found in one WARC record), partitioned by 
 
     spark-submit examples/spark_archive.py [--input-list PATHS.txt] [WARC ...] --output DIR
                  [--mode error|overwrite|append] [--partitions N] [--read-with-spark]
+                 [--threads N]
 
 Inputs are WARC paths as arguments and/or a text file listing one per line (blank lines and
-`#` comments skipped). Each Spark task opens its WARC files itself and streams them record by
-record, as cc-pyspark does: local paths (or `file://`) with `open`, other URIs (`hdfs://`,
-`s3://`) through `pyarrow.fs`. With `--read-with-spark`, Spark's own Hadoop file systems read
+`#` comments skipped). Each Spark task opens its WARC files itself, as cc-pyspark does: local
+paths (or `file://`) directly, other URIs (`hdfs://`, `s3://`) through `pyarrow.fs`, copied to
+the task's local disk first. With `--read-with-spark`, Spark's own Hadoop file systems read
 each file whole instead (`binaryFiles`: `s3a://`, `hdfs://`, globs), for clusters set up for
 those.
 
-Every `response`, `resource` and `conversion` record whose Content-Type is HTML, text, Markdown
-or JSON is scanned by `embedvault.scan(payload, url=WARC-Target-URI, kind=...)`: the Rust
-library's own detection, with the GIL released.
+Each task reads its WARC files with `embedvault.scan_warc`: the Rust library reads the records
+(gzip members, chunked and compressed HTTP bodies, the served charset) and scans every page on
+the task's threads with the GIL released, exactly as `embedvault archive` does. A file on
+another file system is first copied to the task's local disk (as cc-pyspark does for S3).
 
 Columns (see the README's "Python and Spark" section):
 
@@ -23,23 +25,32 @@ Columns (see the README's "Python and Spark" section):
   `platform` (the partition column), `kind`, `form`, `post_id` (a string: IDs never become
   numbers), `url`, `handle`, `display_name`, `date_text`, `date` (`YYYY-MM-DD` text, as in the
   record), `created_at` (RFC 3339 text), `lang`, `text`, `media`, `links` (arrays of strings),
-  `quoted_url`, `source` (a struct: `path` (null), `url`, `sha256` of the payload, `start`/`end`
-  byte span in the payload, `line`, `charset`, `charset_rule`, `copies`), `detector`, `notes`
-  (array of strings);
+  `quoted_url`, `source` (a struct: `path` (the WARC file), `url`, `sha256` of the payload,
+  `start`/`end` byte span in the payload, `line`, `charset`, `charset_rule`, `copies`),
+  `detector`, `notes` (array of strings);
 - `record`: the whole record as the JSON line `embedvault scan` prints (so fields the record
   gains later are never lost);
 - the WARC provenance: `warc_file` (the path as given), `warc_record_offset` and
   `warc_record_length` (the record's bytes in the WARC file, gzip member included, as in Common
-  Crawl's index), `warc_record_id`, `warc_target_uri`, `warc_date`, `warc_content_type`.
+  Crawl's index), `warc_record_id`, `warc_target_uri`, `warc_date`, `warc_content_type`;
+- the article: `article_title`, `article_site`, `article_published_at`;
+- what `embedvault import` needs to store the rows exactly as `embedvault archive` stores the
+  same WARC files: `input` (the record's provenance, checksum, charset and article as JSON),
+  `fragment` (the raw bytes of the post's span, cut at 64 KiB) and `fragment_truncated`.
 
-A WARC file that cannot be opened or is corrupt is named on stderr and counted; the rows read
-from it before the fault are kept, the other files are read, and the job exits 1 at the end.
+A record in which no post was found is one row with a null record (and `platform`), so the
+archive knows every article that was read; `WHERE platform IS NOT NULL` leaves such rows out.
+
+A WARC file that cannot be opened, or a record that is truncated or malformed, is named on
+stderr and counted; the other records and files are read, and the job exits 1 at the end.
 """
 
 import argparse
-import io
 import json
+import os
+import shutil
 import sys
+import tempfile
 import time
 
 # The record's fields and their Spark types, in the record's order.
@@ -76,9 +87,16 @@ PROVENANCE_COLUMNS = [
     ("warc_target_uri", "string"),
     ("warc_date", "string"),
     ("warc_content_type", "string"),
+    ("article_title", "string"),
+    ("article_site", "string"),
+    ("article_published_at", "string"),
+    ("input", "string"),
+    ("fragment", "binary"),
+    ("fragment_truncated", "boolean"),
 ]
 SOURCE_FIELDS = ["path", "url", "sha256", "start", "end", "line", "charset", "charset_rule"]
-SCANNED_RECORD_TYPES = ("response", "resource", "conversion")
+# What a scanned record's dict holds besides its input's description.
+PER_POST_KEYS = ("posts", "fragments", "fragments_truncated")
 
 
 def ddl():
@@ -86,105 +104,103 @@ def ddl():
     return ", ".join(f"`{name}` {kind}" for name, kind in RECORD_COLUMNS + PROVENANCE_COLUMNS)
 
 
-def kind_of(content_type):
-    """embedvault's document kind for a Content-Type, or None for content that holds no page."""
-    ct = (content_type or "").split(";")[0].strip().lower()
-    if "html" in ct:
-        return "html"
-    if "markdown" in ct:
-        return "markdown"
-    if ct.startswith("text/") or ct.endswith("json"):
-        return "text"
-    return None
+def dumps(value):
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def open_warc(path):
-    """A binary stream of the WARC at `path`: local files with `open`, other URIs (hdfs://,
-    s3://) through pyarrow's file systems, never decompressed on the way (warcio reads the
-    gzip members itself, which keeps each record's offset exact)."""
-    if path.startswith("file://"):
-        return open(path[len("file://") :], "rb")
-    if "://" not in path:
-        return open(path, "rb")
+def to_rows(scanned):
+    """The Spark rows (tuples in schema order) of one WARC record as `embedvault.scan_warc`
+    yields it: one per post, or one with a null record when it holds none."""
+    info = {k: v for k, v in scanned.items() if k not in PER_POST_KEYS}
+    warc = info.get("warc") or {}
+    article = info.get("article") or {}
+    common = (
+        warc.get("file"),
+        warc.get("offset"),
+        warc.get("length"),
+        warc.get("record_id"),
+        warc.get("target_uri"),
+        warc.get("date"),
+        warc.get("content_type"),
+        article.get("title"),
+        article.get("site"),
+        article.get("published_at"),
+        dumps(info),
+    )
+    posts = scanned["posts"]
+    if not posts:
+        return [(None,) * len(RECORD_COLUMNS) + (None,) + common + (None, None)]
+    rows = []
+    for record, fragment, cut in zip(posts, scanned["fragments"], scanned["fragments_truncated"]):
+        src = record["source"]
+        source = tuple(src.get(k) for k in SOURCE_FIELDS) + (
+            [(c["start"], c["end"], c["line"]) for c in src.get("copies", [])],
+        )
+        values = [source if name == "source" else record.get(name) for name, _ in RECORD_COLUMNS]
+        rows.append(tuple(values) + (dumps(record),) + common + (bytearray(fragment), cut))
+    return rows
+
+
+def local_copy(path):
+    """A local file holding the WARC at `path` (None when `path` is local already): other URIs
+    (hdfs://, s3://, ...) are copied through pyarrow's file systems, never decompressed on the
+    way, so every record's offset stays the one in the original file."""
+    if path.startswith("file://") or "://" not in path:
+        return None
     from pyarrow import fs
 
     filesystem, inner = fs.FileSystem.from_uri(path)
-    return filesystem.open_input_stream(inner, compression=None)
+    suffix = "".join(s for s in (".warc", ".gz", ".wacz") if s in os.path.basename(inner))
+    tmp = tempfile.NamedTemporaryFile(prefix="embedvault-", suffix=suffix or ".warc.gz", delete=False)
+    with tmp, filesystem.open_input_stream(inner, compression=None) as stream:
+        shutil.copyfileobj(stream, tmp, 1 << 20)
+    return tmp.name
 
 
-def to_row(record, provenance):
-    """A Spark row (a tuple in schema order) of one record and its WARC record's provenance."""
-    src = record["source"]
-    source = tuple(src.get(k) for k in SOURCE_FIELDS) + (
-        [(c["start"], c["end"], c["line"]) for c in src.get("copies", [])],
-    )
-    values = [source if name == "source" else record.get(name) for name, _ in RECORD_COLUMNS]
-    values.append(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
-    return tuple(values) + provenance
-
-
-def warc_rows(warc_file, stream, counters):
-    """The rows of every post in one WARC file, record by record.
-
-    TODO(scan_warc): once the Rust library reads WARC files, `embedvault.scan_warc(path)` is the
-    fast path here for local paths (records read and scanned in Rust, provenance included); this
-    warcio loop stays for streams from other file systems.
-    """
+def scan_warc_file(name, local, counters, threads):
+    """The rows of every record of the WARC file `local`, known as `name`."""
     import embedvault
-    from warcio.archiveiterator import ArchiveIterator
 
-    records = ArchiveIterator(stream)
-    for rec in records:
-        if rec.rec_type not in SCANNED_RECORD_TYPES:
+    for scanned in embedvault.scan_warc(local, name=name if local != name else None, threads=threads):
+        if "error" in scanned:
+            counters["failures"].add([scanned["error"]])
             continue
-        if rec.rec_type == "response":
-            ctype = rec.http_headers.get_header("Content-Type") if rec.http_headers else None
-        else:
-            ctype = rec.rec_headers.get_header("Content-Type")
-        kind = kind_of(ctype)
-        if kind is None:
+        if "skipped" in scanned:
             continue
-        payload = rec.content_stream().read()
-        uri = rec.rec_headers.get_header("WARC-Target-URI")
-        provenance = (
-            warc_file,
-            records.get_record_offset(),
-            records.get_record_length(),
-            rec.rec_headers.get_header("WARC-Record-ID"),
-            uri,
-            rec.rec_headers.get_header("WARC-Date"),
-            ctype,
-        )
         counters["records"].add(1)
-        counters["bytes"].add(len(payload))
-        try:
-            found = embedvault.scan(payload, url=uri, kind=kind)
-        except embedvault.Error as e:
-            counters["failures"].add([f"{warc_file} record {provenance[3]}: {e}"])
-            continue
-        for record in found:
-            yield to_row(record, provenance)
+        counters["bytes"].add(scanned["size"])
+        yield from to_rows(scanned)
 
 
-def scan_paths(paths, counters):
-    """mapPartitions over WARC paths: each task opens and streams its own files."""
+def scan_paths(paths, counters, threads=1):
+    """mapPartitions over WARC paths: each task reads its own files."""
     for path in paths:
+        local = None
         try:
-            with open_warc(path) as stream:
-                yield from warc_rows(path, stream, counters)
+            local = local_copy(path)
+            plain = path[len("file://") :] if path.startswith("file://") else path
+            yield from scan_warc_file(path, local or plain, counters, threads)
             counters["files"].add(1)
         except Exception as e:  # a bad file is named and counted; the partition goes on
             counters["failures"].add([f"{path}: {type(e).__name__}: {e}"])
+        finally:
+            if local:
+                os.unlink(local)
 
 
-def scan_contents(files, counters):
+def scan_contents(files, counters, threads=1):
     """mapPartitions over (path, bytes) pairs read by Spark's `binaryFiles`."""
     for path, content in files:
-        try:
-            yield from warc_rows(path, io.BytesIO(content), counters)
-            counters["files"].add(1)
-        except Exception as e:
-            counters["failures"].add([f"{path}: {type(e).__name__}: {e}"])
+        base = os.path.basename(path)
+        suffix = ".warc.gz" if base.endswith(".gz") else ".wacz" if base.endswith(".wacz") else ".warc"
+        with tempfile.NamedTemporaryFile(prefix="embedvault-", suffix=suffix) as tmp:
+            try:
+                tmp.write(content)
+                tmp.flush()
+                yield from scan_warc_file(path, tmp.name, counters, threads)
+                counters["files"].add(1)
+            except Exception as e:
+                counters["failures"].add([f"{path}: {type(e).__name__}: {e}"])
 
 
 def read_paths(args):
@@ -203,6 +219,7 @@ def main(argv=None):
     ap.add_argument("--mode", default="error", choices=["error", "overwrite", "append"])
     ap.add_argument("--partitions", type=int, default=0, help="input partitions (default: one per WARC file)")
     ap.add_argument("--read-with-spark", action="store_true", help="read whole files with Spark's binaryFiles")
+    ap.add_argument("--threads", type=int, default=1, help="threads each task scans with (0: one per core)")
     args = ap.parse_args(argv)
     paths = read_paths(args)
     if not paths:
@@ -231,10 +248,10 @@ def main(argv=None):
     slices = args.partitions or len(paths)
     if args.read_with_spark:
         rdd = sc.binaryFiles(",".join(paths), minPartitions=slices).mapPartitions(
-            lambda it: scan_contents(it, counters)
+            lambda it: scan_contents(it, counters, args.threads)
         )
     else:
-        rdd = sc.parallelize(paths, slices).mapPartitions(lambda it: scan_paths(it, counters))
+        rdd = sc.parallelize(paths, slices).mapPartitions(lambda it: scan_paths(it, counters, args.threads))
     df = spark.createDataFrame(rdd, schema=ddl())
     df.write.mode(args.mode).partitionBy("platform").parquet(args.output)
     seconds = time.perf_counter() - started

@@ -7,7 +7,7 @@
 #   scripts/ci-python.sh              # everything
 #   scripts/ci-python.sh --no-tests   # only the environment, the binary and the wheel
 #
-# From a clean clone it creates the venv and installs maturin, pytest and warcio from PyPI; on
+# From a clean clone it creates the venv and installs maturin and pytest from PyPI; on
 # a second run it installs nothing, and cargo rebuilds only what changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,8 +27,6 @@ fi
 missing=()
 [ -x "$venv/bin/maturin" ] || missing+=(maturin)
 "$py" -c 'import pytest' 2>/dev/null || missing+=(pytest)
-# The Spark job's WARC reading is tested without Spark (python/tests/test_spark_job.py).
-"$py" -c 'import warcio' 2>/dev/null || missing+=(warcio)
 if [ ${#missing[@]} -gt 0 ]; then
     step "installing ${missing[*]} into $venv"
     "$py" -m pip install -q --disable-pip-version-check "${missing[@]}"

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The Spark job's check: runs examples/spark_archive.py with spark-submit in local mode
 # (local[2]) over WARC files made from samples/, then checks its Parquet output against the
-# `embedvault` binary on the same pages: the same number of rows as `embedvault scan` finds
-# posts, the same records field for field (but for the path and URL, which the WARC records
-# give), IDs stored as strings, and one partition folder per platform.
+# `embedvault` binary on the same WARC files: the records equal `embedvault scan`'s field for
+# field, IDs are strings, there is one partition folder per platform; `embedvault import` of the
+# dataset gives the archive `embedvault archive` gives (sources, posts, sightings, provenance,
+# fragments: scripts/compare_archives.py), and a second import adds nothing.
 #
 # Installs what is missing: Debian's openjdk-17-jre-headless when there is no `java`, and
-# pyspark, pyarrow and warcio from PyPI into the project's venv (target/py-venv); the wheel is
+# pyspark and pyarrow from PyPI into the project's venv (target/py-venv); the wheel is
 # built and installed by scripts/ci-python.sh --no-tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,7 +26,7 @@ fi
 
 bash scripts/ci-python.sh --no-tests
 missing=()
-for module in pyspark pyarrow warcio; do
+for module in pyspark pyarrow; do
     "$py" -c "import $module" 2>/dev/null || missing+=("$module")
 done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -73,8 +74,9 @@ end=$(date +%s%N)
 ms=$(((end - start) / 1000000))
 step "spark job: $((ms / 1000)).$(printf %03d $((ms % 1000))) s wall (JVM start-up included)"
 
-step "checking the Parquet output against embedvault scan"
-target/release/embedvault scan --format jsonl "$work/pages" >"$work/scan.jsonl" 2>/dev/null
+step "checking the Parquet output against embedvault scan of the same WARC files"
+mapfile -t warcs <"$work/warcs.txt"
+target/release/embedvault scan --format jsonl "${warcs[@]}" >"$work/scan.jsonl" 2>/dev/null
 "$py" - "$work" <<'PY'
 import json, sys
 from pathlib import Path
@@ -86,32 +88,44 @@ table = ds.dataset(work / "parquet", format="parquet", partitioning="hive").to_t
 schema = table.schema
 assert pa.types.is_string(schema.field("post_id").type), schema.field("post_id")
 assert pa.types.is_list(schema.field("media").type), schema.field("media")
+assert pa.types.is_binary(schema.field("fragment").type), schema.field("fragment")
 platforms = sorted(p.name.split("=", 1)[1] for p in (work / "parquet").glob("platform=*"))
-
-def key(record, where):
-    r = dict(record)
-    src = dict(r.pop("source"))
-    src.pop("path"), src.pop("url")
-    return json.dumps({**r, "source": src, "where": where}, sort_keys=True, ensure_ascii=False)
-
-cli = []
-for line in (work / "scan.jsonl").read_text(encoding="utf-8").splitlines():
-    r = json.loads(line)
-    cli.append(key(r, r["source"]["path"].split("/pages/", 1)[1]))
 rows = table.to_pylist()
-spark = [key(json.loads(r["record"]), r["warc_target_uri"].split("news.example/", 1)[1]) for r in rows]
-ids = [r["post_id"] for r in rows if r["post_id"] is not None]
+posts = [r for r in rows if r["record"] is not None]
+empty = [r for r in rows if r["record"] is None]
+cli = sorted((work / "scan.jsonl").read_text(encoding="utf-8").splitlines())
+spark = sorted(json.dumps(json.loads(r["record"]), ensure_ascii=False, separators=(",", ":")) for r in posts)
+ids = [r["post_id"] for r in posts if r["post_id"] is not None]
 assert all(isinstance(i, str) for i in ids)
-assert {r["platform"] for r in rows} == set(platforms)
-for r in rows:
+for r in posts:
     record = json.loads(r["record"])
     assert record["platform"] == r["platform"] and record["post_id"] == r["post_id"]
-    assert r["source"]["url"] == record["source"]["url"]
+    assert r["source"]["url"] == record["source"]["url"] == r["warc_target_uri"]
     assert r["warc_record_id"].startswith("<urn:uuid:") and r["warc_record_length"] > 0
-print(f"parquet: {len(rows)} rows, {len(ids)} with IDs (all strings), {len(platforms)} platform partitions; "
+    assert json.loads(r["input"])["sha256"] == record["source"]["sha256"]
+    assert r["fragment"] and len(r["fragment"]) <= 65536
+for r in empty:
+    assert r["platform"] is None and json.loads(r["input"])["input"].startswith(r["warc_file"] + "@")
+print(f"parquet: {len(rows)} rows: {len(posts)} sightings ({len(ids)} with IDs, all strings) in "
+      f"{len(platforms)} platform partitions, {len(empty)} records without posts; "
       f"embedvault scan: {len(cli)} posts")
-assert len(rows) == len(cli), (len(rows), len(cli))
-assert sorted(spark) == sorted(cli), "the records differ from embedvault scan's"
-assert len(rows) > 100 and len(platforms) >= 13
-print("spark check: 1 passed, 0 failed")
+assert len(posts) == len(cli), (len(posts), len(cli))
+assert spark == cli, "the records differ from embedvault scan's"
+assert len(posts) > 100 and len(platforms) >= 13
+print("spark check: records equal embedvault scan's")
 PY
+
+step "embedvault import of the Parquet dataset against embedvault archive of the same WARC files"
+rm -f "$work"/imported.db* "$work"/archived.db*
+target/release/embedvault import "$work/parquet" --db "$work/imported.db"
+target/release/embedvault archive "${warcs[@]}" --db "$work/archived.db" -q
+python3 scripts/compare_archives.py "$work/imported.db" "$work/archived.db"
+# A second import finds everything already there: no new post, source or sighting.
+again=$(target/release/embedvault import "$work/parquet" --db "$work/imported.db" 2>&1)
+echo "$again" >&2
+case "$again" in
+*"posts 0 new,"*"; 0 new sighting(s);"*) ;;
+*) echo "error: importing the same rows again changed the archive" >&2; exit 1 ;;
+esac
+python3 scripts/compare_archives.py "$work/imported.db" "$work/archived.db" >/dev/null
+echo "spark check: 3 passed, 0 failed" >&2

@@ -61,6 +61,24 @@ impl Default for ArchiveOptions {
     }
 }
 
+/// Options for [`Archive::import`].
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    /// How many inputs go into one transaction.
+    pub batch: usize,
+    /// The command line recorded with the run.
+    pub args: Vec<String>,
+}
+
+impl Default for ImportOptions {
+    fn default() -> ImportOptions {
+        ImportOptions {
+            batch: 256,
+            args: Vec::new(),
+        }
+    }
+}
+
 /// What a run did.
 #[derive(Debug, Default, Clone)]
 pub struct Report {
@@ -207,6 +225,70 @@ impl Archive {
                 }
             }
             prog.bytes += size;
+            prog.inputs += 1;
+            progress(prog);
+            batch.push(o);
+            if batch.len() >= opts.batch.max(1) {
+                report.counts.add(&store.write_batch(run, &batch)?);
+                batch.clear();
+            }
+            Ok(())
+        })?;
+        if !batch.is_empty() {
+            report.counts.add(&store.write_batch(run, &batch)?);
+        }
+        store.finish_run(run, &report.counts)?;
+        Ok(report)
+    }
+
+    /// Stores scan results made elsewhere as one run: the Parquet datasets a Spark job writes
+    /// with the Python package, and JSON lines of the same rows or of bare records (as
+    /// `embedvault scan` writes them). `paths` are files, folders (read for `.parquet`,
+    /// `.jsonl`, `.ndjson` and `.json` files, gzip-compressed or not) or `-` for standard
+    /// input. The rows of one input are gathered wherever they are, and each input is written
+    /// as [`Archive::archive`] writes what it scans, with the same identity and merging: an
+    /// import of what a cluster found gives the archive `archive` gives on the same inputs,
+    /// and importing it again adds nothing but the run. A file or row that cannot be read is a
+    /// failure of the run, named by file and line or row; the rest is still read.
+    pub fn import(
+        &mut self,
+        paths: &[PathBuf],
+        opts: &ImportOptions,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<Report> {
+        let files = crate::import::files(paths);
+        let mut prog = Progress {
+            total_inputs: files.len() as u64,
+            ..Progress::default()
+        };
+        let staged = crate::import::stage(files)?;
+        let store = &mut self.store;
+        let run = store.begin_run(&opts.args)?;
+        let mut report = Report {
+            run,
+            ..Report::default()
+        };
+        let mut batch: Vec<Outcome<Prepared>> = staged
+            .failures
+            .iter()
+            .map(|(input, message)| Outcome::Failed {
+                input: input.clone(),
+                message: format!("{input}: {message}"),
+            })
+            .collect();
+        report.failures = batch
+            .iter()
+            .filter_map(|o| match o {
+                Outcome::Failed { input, message } => Some((input.clone(), message.clone())),
+                _ => None,
+            })
+            .collect();
+        prog.total_inputs = 0;
+        staged.inputs(|o| {
+            if let Outcome::Read(p) = &o {
+                prog.posts += p.scanned.posts.len() as u64;
+                prog.bytes += p.scanned.size as u64;
+            }
             prog.inputs += 1;
             progress(prog);
             batch.push(o);
@@ -392,7 +474,7 @@ impl Select {
 }
 
 /// Scans one input and cuts out the raw fragment of each post.
-fn prepare(input: &Input, limit: Option<std::time::Duration>) -> Prepared {
+pub(crate) fn prepare(input: &Input, limit: Option<std::time::Duration>) -> Prepared {
     let origin = input.origin.path.as_deref();
     // Paths are stored absolute, so that a sighting's path (and the `dd` that cuts its span)
     // works from any folder; the records carry the same readable path as the source row.
@@ -426,6 +508,7 @@ fn prepare(input: &Input, limit: Option<std::time::Duration>) -> Prepared {
         scanned,
         fragments,
         page,
+        version: None,
     }
 }
 

@@ -78,9 +78,13 @@ mod query;
 
 mod archive;
 
+pub mod exchange;
+
+mod import;
+
 mod report;
 
-pub use archive::{Archive, ArchiveOptions, Progress, Report};
+pub use archive::{Archive, ArchiveOptions, ImportOptions, Progress, Report};
 pub use article::Article;
 pub use decode::DocKind;
 pub use discover::DEFAULT_MAX_INPUT;

@@ -66,19 +66,26 @@ pub struct ScanOptions {
     /// so this is a last line of defence, not a tuning knob; past it the result has no posts
     /// and [`Scanned::timed_out`] is set.
     pub time_limit: Option<Duration>,
+    /// The charset the bytes were served with (the `charset` of an HTTP `Content-Type`): used
+    /// before the page's own `<meta>`, as the HTML standard orders it, unless the bytes
+    /// contradict it (the rule is then `transport-overridden`).
+    pub charset: Option<String>,
 }
 
 /// Scans the bytes of one article (gzip is undone first). Never fails: undecodable bytes are
 /// decoded lossily, unrecognised or binary content yields no posts.
 pub fn scan(bytes: &[u8], opts: &ScanOptions) -> Scanned {
     match discover::from_bytes(bytes, opts.path.as_deref(), opts.kind) {
-        Some(input) => scan_input(
-            &input,
-            opts.path.as_deref(),
-            opts.url.as_deref(),
-            opts.exhaustive,
-            opts.time_limit,
-        ),
+        Some(mut input) => {
+            input.origin.charset = opts.charset.clone();
+            scan_input(
+                &input,
+                opts.path.as_deref(),
+                opts.url.as_deref(),
+                opts.exhaustive,
+                opts.time_limit,
+            )
+        }
         None => Scanned {
             posts: Vec::new(),
             sha256: sha256_hex(bytes),

@@ -2,7 +2,7 @@
 
 import os
 from pathlib import Path
-from typing import Any, Dict, List, Literal, Optional, Union
+from typing import Any, Dict, Iterator, List, Literal, Optional, Union
 
 __version__: str
 
@@ -26,13 +26,44 @@ def scan(
     url: Optional[str] = None,
     path: Optional[str] = None,
     kind: Optional[Literal["html", "text", "markdown"]] = None,
+    charset: Optional[str] = None,
 ) -> List[Record]:
     """The posts in one article, as ``embedvault scan --format jsonl`` prints them.
 
     ``data`` is bytes (gzip undone, charset found as for a file) or str (scanned as UTF-8).
     ``url`` is the article's URL when the page declares none; ``path`` goes into
-    ``source.path`` and its extension tells HTML from text; ``kind`` overrides sniffing.
+    ``source.path`` and its extension tells HTML from text; ``kind`` overrides sniffing;
+    ``charset`` is the charset the page was served with (its HTTP ``Content-Type``), used before
+    the page's ``<meta>`` unless the bytes contradict it.
     Releases the GIL. Raises ``Error`` when detection runs over the 60 s per-input limit.
+    """
+
+#: One record of a web archive as ``scan_warc`` yields it. Scanned: ``input`` (``FILE@OFFSET``),
+#: ``path``, ``url``, ``sha256``, ``size``, ``gzip``, ``charset``, ``charset_rule``, ``article``
+#: (a dict), ``warc`` (a dict: file, offset, length, offsets, record_id, target_uri, date,
+#: status, content_type), ``fetch``, ``version``, ``posts`` (records), ``fragments`` (bytes,
+#: one per post) and ``fragments_truncated``. Failed: ``input`` and ``error``. Skipped:
+#: ``input`` and ``skipped``.
+WarcRecord = Dict[str, Any]
+
+class WarcScan(Iterator[WarcRecord]):
+    """The records of a web archive, in file order (from ``scan_warc``)."""
+
+    def __iter__(self) -> "WarcScan": ...
+    def __next__(self) -> WarcRecord: ...
+
+def scan_warc(
+    path: Union[str, "os.PathLike[str]"],
+    *,
+    name: Optional[str] = None,
+    threads: int = 0,
+) -> WarcScan:
+    """Reads a web archive (.warc, .warc.gz, .wacz) record by record as ``embedvault archive``
+    does, yielding one dict per record with its provenance, posts and raw fragments (the input
+    ``embedvault import`` takes). Records are read and scanned on ``threads`` threads (0: one
+    per core) with the GIL released. ``name`` replaces the local path in the provenance (a copy
+    of an ``s3://`` or ``hdfs://`` file). A bad record yields ``{"input", "error"}`` and the
+    reading goes on. Raises ``Error`` when ``path`` is not a web archive.
     """
 
 class Archive:

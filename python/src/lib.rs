@@ -8,7 +8,10 @@
 //! threads scan in parallel. Library errors become `embedvault.Error` with the library's message.
 
 use std::path::PathBuf;
+use std::sync::mpsc::Receiver;
 use std::sync::{Mutex, MutexGuard};
+
+use embedvault::exchange::ScannedInput;
 
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
@@ -75,23 +78,27 @@ fn doc_kind(name: &str) -> PyResult<embedvault::DocKind> {
 /// `data` is the input: `bytes` (gzip is undone; the charset is found as for a file) or `str`
 /// (scanned as its UTF-8 bytes, so spans are byte offsets of that encoding). `url` is the
 /// article's URL, used when the page declares none; `path` is reported in `source.path` and its
-/// extension tells HTML from text; `kind` is "html", "text" or "markdown" (sniffed when None).
-/// Binary data yields no posts. The GIL is released while scanning.
+/// extension tells HTML from text; `kind` is "html", "text" or "markdown" (sniffed when None);
+/// `charset` is the charset the page was served with (the `charset` of its HTTP
+/// `Content-Type`), used before the page's own `<meta>` unless the bytes contradict it. Binary
+/// data yields no posts. The GIL is released while scanning.
 ///
 /// Raises `embedvault.Error` when detection runs over the per-input limit of 60 seconds (a
 /// real page takes milliseconds), as the command line skips such an input.
 #[pyfunction]
-#[pyo3(signature = (data, *, url = None, path = None, kind = None))]
+#[pyo3(signature = (data, *, url = None, path = None, kind = None, charset = None))]
 fn scan<'py>(
     py: Python<'py>,
     data: &Bound<'py, PyAny>,
     url: Option<String>,
     path: Option<String>,
     kind: Option<&str>,
+    charset: Option<String>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let opts = embedvault::ScanOptions {
         path,
         url,
+        charset,
         kind: kind.map(doc_kind).transpose()?,
         time_limit: embedvault::ReadOptions::default().time_limit,
         ..embedvault::ScanOptions::default()
@@ -108,10 +115,134 @@ fn scan<'py>(
     to_python(py, &scanned.posts)
 }
 
-// `scan_warc(path) -> Iterator[dict]` belongs here once the library reads WARC files itself
-// (records with their WARC provenance, read on the library's threads with the GIL released).
-// Until then it is not exported: `examples/spark_archive.py` reads WARC records with warcio and
-// hands each payload to `scan`.
+/// What `scan_warc` yields for one record: the input's provenance with its posts and their
+/// raw fragments, a failure, or a skip.
+fn scanned_to_python<'py>(
+    py: Python<'py>,
+    o: embedvault::Outcome<ScannedInput>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let dict = pyo3::types::PyDict::new(py);
+    match o {
+        embedvault::Outcome::Read(s) => {
+            let info = to_python(py, &s.info)?;
+            let info = info.cast::<pyo3::types::PyDict>()?;
+            dict.update(info.as_mapping())?;
+            dict.set_item("posts", to_python(py, &s.posts)?)?;
+            let fragments: Vec<Bound<'py, PyBytes>> = s
+                .fragments
+                .iter()
+                .map(|f| PyBytes::new(py, &f.bytes))
+                .collect();
+            let truncated: Vec<bool> = s.fragments.iter().map(|f| f.truncated).collect();
+            dict.set_item("fragments", fragments)?;
+            dict.set_item("fragments_truncated", truncated)?;
+        }
+        embedvault::Outcome::Failed { input, message } => {
+            dict.set_item("input", input)?;
+            dict.set_item("error", message)?;
+        }
+        embedvault::Outcome::Skipped { input, reason } => {
+            dict.set_item("input", input)?;
+            dict.set_item("skipped", reason)?;
+        }
+    }
+    Ok(dict.into_any())
+}
+
+/// The records of a web archive as `scan_warc` reads them, in file order. Iterating waits for
+/// the next record with the GIL released; dropping the iterator stops the reading.
+#[pyclass(module = "embedvault", name = "WarcScan")]
+struct WarcScan {
+    next: Mutex<Option<Receiver<embedvault::Outcome<ScannedInput>>>>,
+    path: String,
+}
+
+#[pymethods]
+impl WarcScan {
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __next__<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        // The receiver is taken out while waiting, so the lock is never held without the GIL;
+        // an iterator is meant for one thread at a time.
+        let taken = self.next.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let Some(rx) = taken else {
+            return Ok(None);
+        };
+        let (rx, got) = py.detach(move || {
+            let got = rx.recv();
+            (rx, got)
+        });
+        match got {
+            Ok(o) => {
+                *self.next.lock().unwrap_or_else(|e| e.into_inner()) = Some(rx);
+                scanned_to_python(py, o).map(Some)
+            }
+            Err(_) => Ok(None),
+        }
+    }
+
+    fn __repr__(&self) -> String {
+        format!("embedvault.scan_warc({:?})", self.path)
+    }
+}
+
+/// Reads a web archive (`.warc`, `.warc.gz` with a gzip member per record or compressed whole,
+/// or `.wacz`) record by record, as `embedvault archive` does, and yields one dict per record,
+/// in file order. The records are read and scanned by the library on `threads` threads (0: one
+/// per core) with the GIL released.
+///
+/// A record scanned yields the input as `embedvault import` takes it: `input` (its identity,
+/// `FILE@OFFSET`), `path`, `url` (the `WARC-Target-URI`), `sha256` and `size` of the payload,
+/// `gzip`, `charset`, `charset_rule`, `article` (title, canonical_url, published, published_at,
+/// authors, site, lang), `warc` (file, offset, length, offsets, record_id, target_uri, date,
+/// status, content_type), `fetch` (None), `version`, then `posts` (the records, as
+/// `embedvault scan --format jsonl` writes them for the same WARC), `fragments` (the raw bytes
+/// of each post's span in the payload, cut at 64 KiB) and `fragments_truncated`. A record that
+/// is truncated or malformed yields `{"input": ..., "error": message}` and the reading goes
+/// on; records that hold no page are counted in one `{"input": ..., "skipped": reason}`.
+///
+/// `name` is the name the WARC is known by when `path` is a local copy of it (an `s3://` or
+/// `hdfs://` URI): it replaces the local path in `input`, `path` and the provenance.
+///
+/// Raises `embedvault.Error` when `path` is not a web archive.
+#[pyfunction]
+#[pyo3(signature = (path, *, name = None, threads = 0))]
+fn scan_warc(path: PathBuf, name: Option<String>, threads: usize) -> PyResult<WarcScan> {
+    if !path.is_file() {
+        return Err(error(format!("{}: no such file", path.display())));
+    }
+    if !embedvault::exchange::is_web_archive(&path) {
+        return Err(error(format!(
+            "{}: not a web archive (.warc, .warc.gz or .wacz)",
+            path.display()
+        )));
+    }
+    let (tx, rx) = std::sync::mpsc::sync_channel(64);
+    let shown = path.display().to_string();
+    std::thread::Builder::new()
+        .name("embedvault-warc".into())
+        .spawn(move || {
+            let inputs = embedvault::Inputs::paths(&[path]);
+            let opts = embedvault::ReadOptions {
+                threads,
+                ..embedvault::ReadOptions::default()
+            };
+            let _ = embedvault::exchange::scan(&inputs, &opts, |mut o| {
+                if let (Some(name), embedvault::Outcome::Read(s)) = (&name, &mut o) {
+                    s.rename_warc(name);
+                }
+                // The iterator was dropped: stop reading.
+                tx.send(o).map_err(|_| ())
+            });
+        })
+        .map_err(error)?;
+    Ok(WarcScan {
+        next: Mutex::new(Some(rx)),
+        path: shown,
+    })
+}
 
 /// A day as the command line's `--since`/`--until` take it (`YYYY-MM-DD`), normalised.
 fn day(s: Option<String>) -> PyResult<Option<String>> {
@@ -333,7 +464,7 @@ impl Archive {
 #[pymodule]
 mod _native {
     #[pymodule_export]
-    use super::{Archive, Error, scan};
+    use super::{Archive, Error, WarcScan, scan, scan_warc};
 
     use pyo3::prelude::*;
 

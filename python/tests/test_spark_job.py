@@ -1,17 +1,23 @@
-"""The Spark job's WARC reading (examples/spark_archive.py) without Spark: the rows of a WARC
-file written here equal `embedvault.scan` on its pages, each row's offset and length cut its
-record out of the WARC file, and a corrupt file keeps the rows read before the fault and is
-named. `scripts/ci-spark.sh` runs the whole job under spark-submit."""
+"""The Spark job's reading of WARC files (examples/spark_archive.py) and `scan_warc`, without
+Spark: the job's rows of a WARC file written here hold exactly the records `embedvault scan`
+gives for that WARC, each row's offset and length cut its record out of the file, a corrupt
+record is named while the records after it are still read, and the rows, written as JSON lines
+and imported, give the archive `embedvault archive` gives. `scripts/ci-spark.sh` runs the whole
+job under spark-submit and imports its Parquet output.
+"""
 
 import gzip
 import importlib.util
 import json
+import subprocess
+import sys
+import threading
 import uuid
 
-import warcio  # noqa: F401  (installed by scripts/ci-python.sh; the job reads WARC files with it)
+import pytest
 
 import embedvault
-from support import ROOT, SAMPLES
+from support import ROOT, SAMPLES, jsonl
 
 
 spec = importlib.util.spec_from_file_location("spark_archive", ROOT / "examples" / "spark_archive.py")
@@ -76,23 +82,22 @@ def write_warc(path, extra=b""):
     path.write_bytes(b"".join(members) + extra)
 
 
-def test_rows_equal_scan_and_carry_exact_warc_provenance(tmp_path):
+def test_rows_equal_the_cli_scan_of_the_warc_and_carry_exact_provenance(tmp_path, cli):
     warc = tmp_path / "a.warc.gz"
     write_warc(warc)
     c = counters()
     rows = list(job.scan_paths([str(warc)], c))
     names = [n for n, _ in job.RECORD_COLUMNS + job.PROVENANCE_COLUMNS]
-    expected = []
-    for f, ctype in pages():
-        uri = "https://news.example/" + f.relative_to(SAMPLES).as_posix()
-        expected += embedvault.scan(f.read_bytes(), url=uri, kind=job.kind_of(ctype))
-    assert len(rows) == len(expected) > 10
+    rows = [dict(zip(names, row)) for row in rows]
+    expected = jsonl(cli("scan", "--format", "jsonl", warc)[1])
+    posts = [r for r in rows if r["record"] is not None]
+    assert [json.loads(r["record"]) for r in posts] == expected
+    assert len(expected) > 10
     assert c["files"].value == 1 and c["failures"].value == []
     assert c["records"].value == len(pages())  # the image is not scanned
     data = warc.read_bytes()
-    for row, record in zip(rows, expected):
-        r = dict(zip(names, row))
-        assert json.loads(r["record"]) == record
+    for r in posts:
+        record = json.loads(r["record"])
         assert r["post_id"] == record["post_id"] and (r["post_id"] is None or isinstance(r["post_id"], str))
         assert r["media"] == record["media"] and r["source"][2] == record["source"]["sha256"]
         member = gzip.decompress(data[r["warc_record_offset"] : r["warc_record_offset"] + r["warc_record_length"]])
@@ -100,29 +105,94 @@ def test_rows_equal_scan_and_carry_exact_warc_provenance(tmp_path):
         assert f"WARC-Record-ID: {r['warc_record_id']}".encode() in member
         assert f"WARC-Target-URI: {r['warc_target_uri']}".encode() in member
         assert r["warc_date"] == "2021-08-17T12:00:00Z" and r["warc_file"] == str(warc)
+        # The fragment is the payload's bytes at the record's span.
+        assert bytes(r["fragment"]) in member and not r["fragment_truncated"]
+        assert json.loads(r["input"])["input"] == f"{warc}@{r['warc_record_offset']}"
 
 
-def test_a_corrupt_warc_keeps_the_rows_before_the_fault_and_is_named(tmp_path):
+def test_scan_warc_yields_every_record_with_its_provenance(tmp_path, cli):
+    warc = tmp_path / "b.warc.gz"
+    write_warc(warc)
+    records = list(embedvault.scan_warc(warc))
+    scanned = [r for r in records if "posts" in r]
+    assert len(scanned) == len(pages())
+    assert [p for r in scanned for p in r["posts"]] == jsonl(cli("scan", "--format", "jsonl", warc)[1])
+    assert any("skipped" in r for r in records)  # the image and the warcinfo, counted
+    for r in scanned:
+        assert r["warc"]["file"] == str(warc) and r["input"] == f"{warc}@{r['warc']['offset']}"
+        assert len(r["fragments"]) == len(r["posts"]) == len(r["fragments_truncated"])
+        assert r["version"] == embedvault.__version__ and len(r["sha256"]) == 64
+    # Threads change nothing; a name given for a local copy replaces its path everywhere.
+    assert list(embedvault.scan_warc(str(warc), threads=1)) == records
+    named = [r for r in embedvault.scan_warc(warc, name="s3://bucket/b.warc.gz") if "posts" in r]
+    assert all(r["input"].startswith("s3://bucket/b.warc.gz@") for r in named)
+    assert all(p["source"]["path"] == "s3://bucket/b.warc.gz" for r in named for p in r["posts"])
+    assert all(p["source"]["warc"]["file"] == "s3://bucket/b.warc.gz" for r in named for p in r["posts"])
+
+
+def test_scan_warc_can_be_dropped_early_and_used_from_threads(tmp_path):
+    warc = tmp_path / "c.warc.gz"
+    write_warc(warc)
+    it = embedvault.scan_warc(warc)
+    first = next(it)
+    assert "input" in first
+    del it  # the reading stops; nothing hangs
+    results = [None] * 4
+
+    def work(i):
+        results[i] = list(embedvault.scan_warc(warc))
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(r == results[0] for r in results) and results[0]
+
+
+def test_scan_warc_refuses_what_is_not_a_web_archive(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text("<p>hi</p>")
+    with pytest.raises(embedvault.Error, match="not a web archive"):
+        embedvault.scan_warc(page)
+    with pytest.raises(embedvault.Error, match="no such file"):
+        embedvault.scan_warc(tmp_path / "missing.warc.gz")
+
+
+def test_a_corrupt_record_is_named_and_the_records_after_it_are_read(tmp_path):
     good, bad = tmp_path / "good.warc.gz", tmp_path / "bad.warc.gz"
     write_warc(good)
-    write_warc(bad, extra=gzip.compress(b"WARC/1.1\r\nnot a header\r\n\r\n")[:-12] + b"\x00" * 40)
+    members = good.read_bytes()
+    broken = gzip.compress(b"WARC/1.1\r\nnot a header\r\n\r\n")[:-12] + b"\x00" * 40
+    bad.write_bytes(broken + members)
     c = counters()
-    rows_good = list(job.scan_paths([str(good)], counters()))
+    rows_good = [r for r in job.scan_paths([str(good)], counters()) if r[0] is not None]
     rows = list(job.scan_paths([str(bad), str(tmp_path / "missing.warc.gz"), str(good)], c))
-    assert len(rows) == 2 * len(rows_good)
-    assert c["files"].value == 1
+    assert len([r for r in rows if r[0] is not None]) == 2 * len(rows_good)
+    assert c["files"].value == 2
     assert len(c["failures"].value) == 2
     assert c["failures"].value[0].startswith(str(bad))
     assert c["failures"].value[1].startswith(str(tmp_path / "missing.warc.gz"))
 
 
-def test_content_types_choose_the_kind():
-    assert job.kind_of("text/html; charset=windows-1251") == "html"
-    assert job.kind_of("application/xhtml+xml") == "html"
-    assert job.kind_of("text/markdown") == "markdown"
-    assert job.kind_of("text/plain") == "text"
-    assert job.kind_of("application/json") == "text"
-    assert job.kind_of("image/png") is None and job.kind_of(None) is None
+def test_the_rows_as_json_lines_import_to_the_archive_archive_gives(tmp_path, cli):
+    warc = tmp_path / "d.warc.gz"
+    write_warc(warc)
+    names = [n for n, _ in job.RECORD_COLUMNS + job.PROVENANCE_COLUMNS]
+    lines = []
+    for row in job.scan_paths([str(warc)], counters()):
+        r = dict(zip(names, row))
+        fragment = None if r["fragment"] is None else bytes(r["fragment"]).decode("utf-8")
+        lines.append(json.dumps({"record": r["record"], "input": r["input"], "fragment": fragment,
+                                 "fragment_truncated": r["fragment_truncated"]}))
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text("\n".join(reversed(lines)) + "\n")  # any order
+    cli("import", rows, "--db", tmp_path / "imported.db")
+    cli("archive", warc, "--db", tmp_path / "archived.db", "-q")
+    compare = [sys.executable, ROOT / "scripts" / "compare_archives.py", tmp_path / "imported.db", tmp_path / "archived.db"]
+    out = subprocess.run(compare, capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout
+    assert "sightings: " in out.stdout and ", the same" in out.stdout
 
 
 def test_the_rows_schema_covers_every_record_field():

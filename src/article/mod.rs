@@ -37,7 +37,7 @@ mod html;
 mod jsonld;
 mod text;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::decode::DocKind;
 
@@ -56,7 +56,8 @@ const MAX_AUTHORS: usize = 20;
 
 /// What an article says about itself. Every field is optional: a page that declares nothing
 /// gives the default.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Article {
     /// The headline.
     pub title: Option<String>,

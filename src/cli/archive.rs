@@ -49,7 +49,6 @@ pub(super) fn run(a: ArchiveArgs) -> anyhow::Result<Exit> {
         b.finish_and_clear();
     }
     let report = result?;
-    let c = report.counts;
     // -v and -q exclude each other.
     if a.talk.verbose && !report.own_files.is_empty() {
         messages::note(format!(
@@ -57,17 +56,30 @@ pub(super) fn run(a: ArchiveArgs) -> anyhow::Result<Exit> {
             report.own_files.join(", ")
         ));
     }
+    summary("archived", &a.db.db, a.talk, &report, bytes)
+}
+
+/// The closing lines of a run that stores (`archive`, `import`): skips, failures, and what was
+/// stored; the exit code.
+pub(super) fn summary(
+    verb: &str,
+    db: &std::path::Path,
+    talk: super::Talk,
+    report: &embedvault::Report,
+    bytes: u64,
+) -> anyhow::Result<Exit> {
+    let c = report.counts;
     super::report_skips(
-        a.talk,
+        talk,
         report.skipped.iter().map(|(i, w)| (i.as_str(), w.as_str())),
     );
     for (_, why) in &report.failures {
         messages::error(why);
     }
-    if !a.talk.quiet {
+    if !talk.quiet {
         messages::note(format!(
-            "archived into {} (run {}): {} input(s) seen ({} bytes), {} with posts; posts {} new, {} already known (in the archive before this run), {} copies merged; {} new sighting(s); {} skipped; {} failed",
-            a.db.db.display(),
+            "{verb} into {} (run {}): {} input(s) seen ({} bytes), {} with posts; posts {} new, {} already known (in the archive before this run), {} copies merged; {} new sighting(s); {} skipped; {} failed",
+            db.display(),
             report.run,
             c.inputs_seen,
             bytes,
@@ -88,7 +100,7 @@ pub(super) fn run(a: ArchiveArgs) -> anyhow::Result<Exit> {
 }
 
 /// The progress line: inputs done of all, bytes, posts, rate and time left.
-fn progress_bar() -> ProgressBar {
+pub(super) fn progress_bar() -> ProgressBar {
     let b = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
     b.set_style(
         ProgressStyle::with_template(

@@ -14,6 +14,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 mod archive;
 mod export;
+mod import;
 mod messages;
 mod output;
 mod query;
@@ -72,6 +73,24 @@ read as inputs.
 
 Exit codes: 0 every input was read; 1 some inputs failed (each named on stderr, recorded in
 the archive); 2 usage or fatal error (the database could not be opened or written).";
+
+const IMPORT_HELP: &str = "\
+Examples:
+  embedvault import crawl-results/                # the Parquet dataset examples/spark_archive.py writes
+  embedvault import part-0001.parquet part-0002.parquet --db crawl.db
+  embedvault scan --format jsonl pages/ > found.jsonl && embedvault import found.jsonl
+
+Folders are read for .parquet, .jsonl, .ndjson and .json files (gzip-compressed or not); `-`
+reads JSON lines from standard input. A row is one sighting with its input (the Spark job's
+columns `record`, `input`, `fragment`, `fragment_truncated`, or the same keys in JSON); a bare
+record as `embedvault scan` writes it is read too, without its raw fragment. The rows of one
+input are gathered from every file and partition, and stored with the same identity and merging
+as `archive`: importing what a cluster found gives the archive `archive` gives on the same
+inputs, and importing it again adds nothing but a run.
+
+Exit codes: 0 every row was read; 1 some files or rows could not be read (each named on
+stderr, recorded in the archive); 2 usage or fatal error (the database could not be opened or
+written).";
 
 const QUERY_HELP: &str = "\
 Examples:
@@ -176,6 +195,10 @@ enum Command {
     /// Find posts and archive them, with provenance, into a SQLite database.
     #[command(after_help = ARCHIVE_HELP)]
     Archive(ArchiveArgs),
+    /// Store scan results made elsewhere (a Spark job's Parquet dataset, JSON lines) in the
+    /// archive, as `archive` stores what it scans.
+    #[command(after_help = IMPORT_HELP)]
+    Import(ImportArgs),
     /// Query the archive: filter posts and print them with every sighting.
     #[command(after_help = QUERY_HELP)]
     Query(QueryArgs),
@@ -368,7 +391,22 @@ struct ArchiveArgs {
     talk: Talk,
 }
 
-/// How much a run says on stderr, shared by `scan` and `archive`.
+#[derive(Debug, clap::Args)]
+struct ImportArgs {
+    /// Parquet files, JSON lines files, folders holding them, or `-` for JSON lines on standard
+    /// input.
+    #[arg(value_name = "PATH|-", required = true)]
+    paths: Vec<PathBuf>,
+    #[command(flatten)]
+    db: DbArg,
+    /// Inputs per transaction (1 to 65536).
+    #[arg(long, value_name = "N", default_value_t = 256, value_parser = bounded(1, 65_536))]
+    batch: usize,
+    #[command(flatten)]
+    talk: Talk,
+}
+
+/// How much a run says on stderr, shared by `scan`, `archive` and `import`.
 #[derive(Debug, Clone, Copy, clap::Args)]
 struct Talk {
     /// Print nothing but errors: no progress, no notes, no summary.
@@ -892,6 +930,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Stats(a) => stats::run(a),
         Command::Report(a) => report::run(a),
         Command::Export(a) => export::run(a),
+        Command::Import(a) => import::run(a),
         Command::Completions(a) => completions(a),
         Command::Man(a) => man(a),
     };

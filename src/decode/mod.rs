@@ -99,6 +99,23 @@ pub enum CharsetRule {
 }
 
 impl CharsetRule {
+    /// Every rule, in the order of the module docs.
+    pub const ALL: [CharsetRule; 8] = [
+        CharsetRule::Bom,
+        CharsetRule::Meta,
+        CharsetRule::Utf8,
+        CharsetRule::Detected,
+        CharsetRule::MetaOverridden,
+        CharsetRule::Default,
+        CharsetRule::Transport,
+        CharsetRule::TransportOverridden,
+    ];
+
+    /// The rule named `name` (as [`CharsetRule::as_str`] writes it).
+    pub fn named(name: &str) -> Option<CharsetRule> {
+        CharsetRule::ALL.into_iter().find(|r| r.as_str() == name)
+    }
+
     /// Stable lowercase name for reports: `"bom"`, `"meta"`, `"utf8"`, `"detected"`,
     /// `"meta-overridden"`, `"default"`, `"transport"` or `"transport-overridden"`.
     pub fn as_str(self) -> &'static str {

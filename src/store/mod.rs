@@ -76,6 +76,8 @@ pub(crate) struct Prepared {
     pub fragments: Vec<Fragment>,
     /// A fetched page's bytes, gzip-compressed, to keep.
     pub page: Option<Vec<u8>>,
+    /// The embedvault version that scanned it, when another than this one (an import).
+    pub version: Option<String>,
 }
 
 /// An input's identity as stored in `sources.input_key`, byte-exact.
@@ -816,7 +818,7 @@ fn write_input(
                 post.kind.as_str(),
                 post.form.as_str(),
                 post.detector,
-                VERSION,
+                p.version.as_deref().unwrap_or(VERSION),
                 post.source.start as i64,
                 post.source.end as i64,
                 post.source.line as i64,
