@@ -6,6 +6,7 @@ mod cli;
 mod corpus;
 mod everyday;
 mod fetch;
+mod import;
 mod reliability;
 mod report;
 mod robustness;

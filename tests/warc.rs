@@ -238,7 +238,7 @@ fn records() -> Vec<Rec> {
 
 /// How the records are laid into a file.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Layout {
+pub(crate) enum Layout {
     Plain,
     GzipPerRecord,
     GzipWhole,
@@ -246,7 +246,7 @@ enum Layout {
 
 /// Writes the records; returns the file and each record's (offset, length) as a reader should
 /// report it.
-fn write_warc(dir: &Path, layout: Layout) -> (PathBuf, Vec<(u64, u64)>) {
+pub(crate) fn write_warc(dir: &Path, layout: Layout) -> (PathBuf, Vec<(u64, u64)>) {
     let recs = records();
     let name = match layout {
         Layout::Plain => "crawl.warc",
