@@ -140,6 +140,9 @@ fn s(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")
 }
 
+/// One column's value of a row, as bytes.
+type Cell = dyn Fn(&Row) -> Option<Vec<u8>>;
+
 /// Writes `rows` as one Parquet file with the Spark job's import columns.
 fn write_parquet(path: &Path, rows: &[Row]) {
     let schema = Arc::new(
@@ -173,7 +176,7 @@ fn write_parquet(path: &Path, rows: &[Row]) {
         }
         (values, defs)
     };
-    let columns: [Box<dyn Fn(&Row) -> Option<Vec<u8>>>; 3] = [
+    let columns: [Box<Cell>; 3] = [
         Box::new(|r| {
             r.record
                 .as_ref()
@@ -348,7 +351,7 @@ fn a_parquet_dataset_partitioned_by_platform_imports_to_the_archive_archive_give
 fn bad_files_and_rows_are_named_and_the_rest_is_imported() {
     let dir = temp_dir("import-bad");
     let samples = root().join("samples").join("instagram");
-    let (inputs, _) = exchanged(&[samples.clone()]);
+    let (inputs, _) = exchanged(std::slice::from_ref(&samples));
     let rows = rows_of(&inputs);
     let mut lines: Vec<String> = rows
         .iter()
