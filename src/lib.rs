@@ -92,7 +92,8 @@ pub use error::{Error, Result};
 pub use pipeline::{Inputs, Outcome};
 pub use post::{Copy, FetchInfo, Form, Kind, Platform, Post, Source, UnknownName, WarcRecord};
 pub use query::{
-    Count, Failure, Filter, KindFilter, Sighting, Stats, StoredPost, platform_named, platform_names,
+    Count, Failure, Filter, KindFilter, Sighting, Stats, StoredPost, period, platform_filter,
+    platform_named, platform_names,
 };
 pub use report::HtmlReport;
 pub use scan::{

@@ -267,6 +267,73 @@ pub fn platform_named(name: &str) -> Option<(crate::Platform, Option<&'static st
     crate::detect::platform_named(name)
 }
 
+/// A period as `--since` and `--until` take it, `YYYY`, `YYYY-MM` or `YYYY-MM-DD`: its first and
+/// last day (`YYYY-MM-DD`), for [`Filter::since`] and [`Filter::until`]. The error names the
+/// forms taken.
+///
+/// ```
+/// assert_eq!(embedvault::period("2020-02").unwrap(), ("2020-02-01".into(), "2020-02-29".into()));
+/// assert!(embedvault::period("2020-13").is_err());
+/// ```
+pub fn period(s: &str) -> std::result::Result<(String, String), String> {
+    period_days(s).map(|(a, b)| (a.to_string(), b.to_string()))
+}
+
+fn period_days(s: &str) -> std::result::Result<(chrono::NaiveDate, chrono::NaiveDate), String> {
+    use chrono::{Datelike, NaiveDate};
+    let bad = || {
+        format!("{s:?} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD (2020, 2020-03, 2020-03-15)")
+    };
+    let t = s.trim();
+    let parts: Vec<&str> = t.split('-').collect();
+    let num = |p: &str, len: usize| -> std::result::Result<u32, String> {
+        if p.len() == len && p.bytes().all(|b| b.is_ascii_digit()) {
+            p.parse().map_err(|_| bad())
+        } else {
+            Err(bad())
+        }
+    };
+    match parts.as_slice() {
+        [y] => {
+            let y = num(y, 4)? as i32;
+            let first = NaiveDate::from_ymd_opt(y, 1, 1).ok_or_else(bad)?;
+            let last = NaiveDate::from_ymd_opt(y, 12, 31).ok_or_else(bad)?;
+            Ok((first, last))
+        }
+        [y, m] => {
+            let (y, m) = (num(y, 4)? as i32, num(m, 2)?);
+            let first = NaiveDate::from_ymd_opt(y, m, 1).ok_or_else(bad)?;
+            let next = if m == 12 {
+                NaiveDate::from_ymd_opt(y + 1, 1, 1)
+            } else {
+                NaiveDate::from_ymd_opt(y, m + 1, 1)
+            }
+            .ok_or_else(bad)?;
+            let last = next.pred_opt().ok_or_else(bad)?;
+            debug_assert_eq!(last.month(), m);
+            Ok((first, last))
+        }
+        [y, m, d] => {
+            let day = NaiveDate::from_ymd_opt(num(y, 4)? as i32, num(m, 2)?, num(d, 2)?)
+                .ok_or_else(bad)?;
+            Ok((day, day))
+        }
+        _ => Err(bad()),
+    }
+}
+
+/// A platform filter as `--platform` takes it: the name or alias ([`platform_named`]), any
+/// case, normalised; else an error listing the names there are.
+pub fn platform_filter(s: &str) -> std::result::Result<String, String> {
+    match platform_named(s) {
+        Some(_) => Ok(s.trim().to_lowercase()),
+        None => Err(format!(
+            "unknown platform {s:?}; the platforms are: {}",
+            platform_names().join(", ")
+        )),
+    }
+}
+
 /// Every platform name [`platform_named`] takes, one entry per platform with its aliases in
 /// brackets (`twitter (x, tw)`), for messages that list them.
 pub fn platform_names() -> Vec<String> {

@@ -88,8 +88,13 @@ class Archive:
         kind: Literal["embed", "mention", "all"] = "embed",
         limit: Optional[int] = None,
         fts: bool = False,
+        site: Optional[str] = None,
     ) -> List[Record]:
-        """Posts the filters select, newest first, as ``embedvault query --format jsonl``."""
+        """Posts the filters select, newest first, as ``embedvault query --format jsonl``.
+
+        ``platform`` takes the command line's names and aliases (x, fb, truthsocial, any case);
+        ``since``/``until`` a year, month or day (2021, 2021-08, 2021-08-17). An unknown
+        platform or a bad date raises ``Error`` with the command line's message."""
     def show(self, key: str) -> Optional[Record]:
         """The post ``key`` names (ID, URL or ``#N``), as ``embedvault show --format json``; None if none."""
     def show_all(self, key: str) -> List[Record]:
@@ -97,4 +102,4 @@ class Archive:
     def stats(self) -> Dict[str, Any]:
         """What the archive holds, as ``embedvault stats --format json``."""
 
-__all__ = ["Archive", "Error", "RECORD_FIELDS", "STORED_FIELDS", "__version__", "scan"]
+__all__ = ["Archive", "Error", "RECORD_FIELDS", "STORED_FIELDS", "WarcScan", "__version__", "scan", "scan_warc"]

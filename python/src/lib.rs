@@ -244,12 +244,13 @@ fn scan_warc(path: PathBuf, name: Option<String>, threads: usize) -> PyResult<Wa
     })
 }
 
-/// A day as the command line's `--since`/`--until` take it (`YYYY-MM-DD`), normalised.
-fn day(s: Option<String>) -> PyResult<Option<String>> {
+/// The first (`since`) or last (`until`) day of a period as the command line's `--since` and
+/// `--until` take it: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+fn bound(s: Option<String>, last: bool) -> PyResult<Option<String>> {
     s.map(|s| {
-        chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d")
-            .map(|d| d.to_string())
-            .map_err(|_| error(format!("{s:?} is not a date in the form YYYY-MM-DD")))
+        embedvault::period(&s)
+            .map(|(first, end)| if last { end } else { first })
+            .map_err(error)
     })
     .transpose()
 }
@@ -369,14 +370,18 @@ impl Archive {
     /// them: each record's fields, then `sightings` (every place the post was seen) and
     /// `archive_id`.
     ///
-    /// Filters (all optional, as the command line's): `platform` ("twitter"), `handle` (with or
+    /// Filters (all optional, as the command line's): `platform` ("twitter", or an alias as
+    /// `--platform` takes it: "x", "fb", "ig", "truthsocial", any case), `handle` (with or
     /// without @, any case), `search` (words over text, handle and display name, all required;
-    /// with `fts=True` an SQLite FTS5 expression),
-    /// `since`/`until` (`YYYY-MM-DD`, inclusive), `source` (a substring of a sighting's path or
-    /// URL), `kind` ("embed", the default, "mention" or "all"), `limit` (at most this many).
-    /// A bad date, kind or search expression raises `embedvault.Error`.
+    /// with `fts=True` an SQLite FTS5 expression), `since`/`until` (a year, month or day:
+    /// "2021", "2021-08", "2021-08-17"; `since` from its first day, `until` to its last),
+    /// `source` (a substring of a sighting's path or URL), `site` (the article's site name or
+    /// host, any case), `kind` ("embed", the default, "mention" or "all"), `limit` (at most
+    /// this many). An unknown platform (the error lists them), a bad date, kind or search
+    /// expression raises `embedvault.Error` with the command line's message.
     #[pyo3(signature = (*, platform = None, handle = None, search = None, since = None,
-                        until = None, source = None, kind = "embed", limit = None, fts = false))]
+                        until = None, source = None, kind = "embed", limit = None, fts = false,
+                        site = None))]
     #[allow(clippy::too_many_arguments)]
     fn query<'py>(
         &self,
@@ -390,6 +395,7 @@ impl Archive {
         kind: &str,
         limit: Option<usize>,
         fts: bool,
+        site: Option<String>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let kind = match kind {
             "embed" => embedvault::KindFilter::Embed,
@@ -404,12 +410,16 @@ impl Archive {
         // The struct update is there for filters the library gains later (see below).
         #[allow(clippy::needless_update)]
         let filter = embedvault::Filter {
-            platform,
+            platform: platform
+                .map(|p| embedvault::platform_filter(&p))
+                .transpose()
+                .map_err(error)?,
             handle,
             search,
-            since: day(since)?,
-            until: day(until)?,
+            since: bound(since, false)?,
+            until: bound(until, true)?,
             source,
+            site,
             kind,
             limit,
             fts,

@@ -53,6 +53,11 @@ def test_every_filter_equals_the_cli(archived, cli):
         ({"since": "2021-01-01", "until": "2021-12-31"}, ["--since", "2021-01-01", "--until", "2021-12-31"]),
         ({"source": "samples/tiktok"}, ["--source", "samples/tiktok"]),
         ({"platform": "twitter", "limit": 3}, ["--platform", "twitter", "--limit", "3"]),
+        # The command line's forms: aliases in any case, a year or a month.
+        ({"platform": "X"}, ["--platform", "X"]),
+        ({"platform": "truthsocial"}, ["--platform", "truthsocial"]),
+        ({"since": "2021", "until": "2021-08"}, ["--since", "2021", "--until", "2021-08"]),
+        ({"site": "bbc"}, ["--site", "bbc"]),
     ]
     for filters, args in cases:
         _, out, _ = cli("query", "--db", db, "--format", "jsonl", *args)
@@ -115,8 +120,12 @@ def test_errors_are_embedvault_errors_with_the_librarys_message(tmp_path):
         embedvault.Archive(foreign)
     assert foreign.read_bytes() == b"not a database at all, just text " * 100
     archive = embedvault.Archive(tmp_path / "a.db")
-    with pytest.raises(embedvault.Error, match="not a date in the form YYYY-MM-DD"):
+    with pytest.raises(embedvault.Error, match="is not a date: use YYYY, YYYY-MM or YYYY-MM-DD"):
         archive.query(since="17 August 2021")
+    with pytest.raises(embedvault.Error, match="is not a date"):
+        archive.query(until="2021-02-30")
+    with pytest.raises(embedvault.Error, match='unknown platform "twiter"; the platforms are: twitter'):
+        archive.query(platform="twiter")
     with pytest.raises(embedvault.Error, match='kind "posts" is not one of'):
         archive.query(kind="posts")
     with pytest.raises(embedvault.Error):

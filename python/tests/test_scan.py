@@ -155,3 +155,15 @@ def test_the_gil_is_released_while_scanning():
     assert span["posts"] > 1000
     assert took > 0.05, f"the scan took {took:.3f} s, too short to tell"
     assert inside and inside[-1] - inside[0] > took / 2, (len(inside), took)
+
+
+def test_the_served_charset_comes_before_the_pages_meta():
+    text = "Очередные просьбы игнорируют. pic.twitter.com/BrjUE2qZO5 — Госпогранкомитет (@GpkGovBY) August 17, 2021"
+    page = ('<html><head><meta charset="iso-8859-1"></head><body><blockquote class="twitter-tweet"><p>'
+            + text + '</p></blockquote></body></html>').encode("windows-1251")
+    served = embedvault.scan(page, kind="html", charset="windows-1251")
+    assert served and served[0]["source"]["charset"] == "windows-1251"
+    assert served[0]["source"]["charset_rule"] == "transport"
+    assert "Очередные" in served[0]["text"]
+    unserved = embedvault.scan(page, kind="html")
+    assert unserved[0]["source"]["charset_rule"] != "transport"

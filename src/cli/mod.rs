@@ -667,70 +667,20 @@ fn limit(d: std::time::Duration) -> Option<std::time::Duration> {
     (!d.is_zero()).then_some(d)
 }
 
-/// A period given as `YYYY`, `YYYY-MM` or `YYYY-MM-DD`: its first and last day.
-fn parse_period(s: &str) -> Result<(chrono::NaiveDate, chrono::NaiveDate), String> {
-    use chrono::{Datelike, NaiveDate};
-    let bad = || {
-        format!("{s:?} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD (2020, 2020-03, 2020-03-15)")
-    };
-    let t = s.trim();
-    let parts: Vec<&str> = t.split('-').collect();
-    let num = |p: &str, len: usize| -> Result<u32, String> {
-        if p.len() == len && p.bytes().all(|b| b.is_ascii_digit()) {
-            p.parse().map_err(|_| bad())
-        } else {
-            Err(bad())
-        }
-    };
-    match parts.as_slice() {
-        [y] => {
-            let y = num(y, 4)? as i32;
-            let first = NaiveDate::from_ymd_opt(y, 1, 1).ok_or_else(bad)?;
-            let last = NaiveDate::from_ymd_opt(y, 12, 31).ok_or_else(bad)?;
-            Ok((first, last))
-        }
-        [y, m] => {
-            let (y, m) = (num(y, 4)? as i32, num(m, 2)?);
-            let first = NaiveDate::from_ymd_opt(y, m, 1).ok_or_else(bad)?;
-            let next = if m == 12 {
-                NaiveDate::from_ymd_opt(y + 1, 1, 1)
-            } else {
-                NaiveDate::from_ymd_opt(y, m + 1, 1)
-            }
-            .ok_or_else(bad)?;
-            let last = next.pred_opt().ok_or_else(bad)?;
-            debug_assert_eq!(last.month(), m);
-            Ok((first, last))
-        }
-        [y, m, d] => {
-            let day = NaiveDate::from_ymd_opt(num(y, 4)? as i32, num(m, 2)?, num(d, 2)?)
-                .ok_or_else(bad)?;
-            Ok((day, day))
-        }
-        _ => Err(bad()),
-    }
-}
-
 /// `--since`: the first day of the period given.
 fn parse_since(s: &str) -> Result<String, String> {
-    parse_period(s).map(|(first, _)| first.to_string())
+    embedvault::period(s).map(|(first, _)| first)
 }
 
 /// `--until`: the last day of the period given.
 fn parse_until(s: &str) -> Result<String, String> {
-    parse_period(s).map(|(_, last)| last.to_string())
+    embedvault::period(s).map(|(_, last)| last)
 }
 
 /// `--platform`: a platform's name or alias, any case; anything else is a usage error that
 /// lists the names there are.
 fn parse_platform(s: &str) -> Result<String, String> {
-    match embedvault::platform_named(s) {
-        Some(_) => Ok(s.trim().to_lowercase()),
-        None => Err(format!(
-            "unknown platform {s:?}; the platforms are: {}",
-            embedvault::platform_names().join(", ")
-        )),
-    }
+    embedvault::platform_filter(s)
 }
 
 /// The filters that select posts, shared by `query` and `report`.
