@@ -256,12 +256,11 @@ impl Archive {
         opts: &ImportOptions,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<Report> {
-        let files = crate::import::files(paths);
+        let staged = crate::import::stage(crate::import::files(paths))?;
         let mut prog = Progress {
-            total_inputs: files.len() as u64,
+            total_inputs: staged.input_count(),
             ..Progress::default()
         };
-        let staged = crate::import::stage(files)?;
         let store = &mut self.store;
         let run = store.begin_run(&opts.args)?;
         let mut report = Report {
@@ -283,7 +282,6 @@ impl Archive {
                 _ => None,
             })
             .collect();
-        prog.total_inputs = 0;
         staged.inputs(|o| {
             if let Outcome::Read(p) = &o {
                 prog.posts += p.scanned.posts.len() as u64;

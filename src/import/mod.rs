@@ -217,6 +217,17 @@ fn put_row(db: &Connection, row: &Row) -> rusqlite::Result<()> {
 }
 
 impl Staged {
+    /// How many inputs the staged rows hold.
+    pub(crate) fn input_count(&self) -> u64 {
+        self.db
+            .query_row(
+                "SELECT count(*) FROM (SELECT DISTINCT input, sha256 FROM rows)",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .map_or(0, |n| n as u64)
+    }
+
     /// Every staged input, grouped and in input order, as the archive's writer takes it.
     pub(crate) fn inputs(
         &self,
