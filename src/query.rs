@@ -5,7 +5,7 @@
 //! output work on `query` output too.
 
 use rusqlite::{Connection, OptionalExtension, Row, params_from_iter, types::Value as SqlValue};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::article::Article;
@@ -55,7 +55,7 @@ pub struct Filter {
 }
 
 /// One place a post was seen.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Sighting {
     /// The input's path as given or found.
     pub path: Option<String>,
@@ -88,7 +88,7 @@ pub struct Sighting {
     /// Fields whose value here differs from the post's.
     pub conflicts: Value,
     /// Other places in this input that hold a copy of the post (absent when there are none).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub copies: Vec<Copy>,
     /// The raw embed, decoded with the input's charset (only from `show`).
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -424,3 +424,46 @@ fn bare_records_from_scan_import_with_the_posts_archive_finds() {
     assert_eq!(a["posts"], b["posts"], "the same posts, field for field");
     assert_eq!(a["sightings"].len(), b["sightings"].len());
 }
+
+#[test]
+fn an_export_imports_every_sighting_of_every_post() {
+    let dir = temp_dir("import-export");
+    let samples = root().join("samples");
+    let (archived, imported) = (dir.join("archived.db"), dir.join("imported.db"));
+    ok(&["archive", s(&samples), "--db", s(&archived), "-q"]);
+    let out = run(&["export", "--db", s(&archived)], None);
+    assert!(out.status.success());
+    let file = dir.join("export.jsonl");
+    std::fs::write(&file, &out.stdout).expect("write");
+    ok(&["import", s(&file), "--db", s(&imported)]);
+    // Every sighting comes back at its place (post, input, span), not only each post's first.
+    let places = |db: &Path| -> Vec<String> {
+        let c = rusqlite::Connection::open(db).expect("open");
+        let mut stmt = c
+            .prepare(
+                "SELECT p.identity, s.input_key, s.sha256, g.start, g.\"end\", g.line, g.form,
+                        g.kind, g.detector, g.version
+                 FROM sightings g JOIN posts p ON p.id = g.post JOIN sources s ON s.id = g.source
+                 ORDER BY 1, 2, 4",
+            )
+            .expect("select");
+        stmt.query_map([], |r| {
+            Ok(format!(
+                "{:?}",
+                (0..10)
+                    .map(|i| r.get::<_, rusqlite::types::Value>(i))
+                    .collect::<Result<Vec<_>, _>>()?
+            ))
+        })
+        .expect("rows")
+        .map(|r| r.expect("row"))
+        .collect()
+    };
+    let (a, b) = (places(&archived), places(&imported));
+    assert!(a.len() > 200, "{}", a.len());
+    assert_eq!(a, b);
+    assert_eq!(
+        holdings(&archived)["posts"].len(),
+        holdings(&imported)["posts"].len()
+    );
+}

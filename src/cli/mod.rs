@@ -83,7 +83,8 @@ Examples:
 Folders are read for .parquet, .jsonl, .ndjson and .json files (gzip-compressed or not); `-`
 reads JSON lines from standard input. A row is one sighting with its input (the Spark job's
 columns `record`, `input`, `fragment`, `fragment_truncated`, or the same keys in JSON); a bare
-record as `embedvault scan` writes it is read too, without its raw fragment. The rows of one
+record as `embedvault scan` writes it, and a post as `embedvault export` writes it (every
+sighting), are read too, without their raw fragments. The rows of one
 input are gathered from every file and partition, and stored with the same identity and merging
 as `archive`: importing what a cluster found gives the archive `archive` gives on the same
 inputs, and importing it again adds nothing but a run.

@@ -1,6 +1,8 @@
 //! JSON lines: rows as [`Row`] writes them (`record`, `input`, `fragment`…, with `record` and
-//! `input` as objects or as JSON text, as a table's string columns hold them), or bare records
-//! as `embedvault scan --format jsonl` writes them. Gzip-compressed files are read too.
+//! `input` as objects or as JSON text, as a table's string columns hold them), bare records as
+//! `embedvault scan --format jsonl` writes them, or stored posts as `embedvault export` and
+//! `query --format jsonl` write them (every sighting one row). Gzip-compressed files are read
+//! too.
 
 use serde_json::Value;
 
@@ -35,10 +37,17 @@ pub(super) fn rows(
         }
         any = true;
         let at = || format!("{name}:{}", i + 1);
-        let row = serde_json::from_slice::<Value>(line)
+        match serde_json::from_slice::<Value>(line)
             .map_err(|e| format!("not JSON ({e})"))
-            .and_then(row_of);
-        put(row.map_err(|why| (at(), why)))?;
+            .and_then(rows_of)
+        {
+            Ok(rows) => {
+                for row in rows {
+                    put(Ok(row))?;
+                }
+            }
+            Err(why) => put(Err((at(), why)))?,
+        }
     }
     if !any {
         put(Err((name.to_string(), "holds no rows".into())))?;
@@ -46,8 +55,79 @@ pub(super) fn rows(
     Ok(())
 }
 
+/// The rows of one JSON value: a row, a bare record, or a stored post (one per sighting).
+fn rows_of(v: Value) -> Result<Vec<Row>, String> {
+    if let Value::Object(map) = &v
+        && let Some(Value::Array(sightings)) = map.get("sightings")
+        && map.contains_key("archive_id")
+    {
+        let sightings = sightings.clone();
+        return stored_rows(map.clone(), sightings);
+    }
+    row_of(v).map(|r| vec![r])
+}
+
+/// The rows of a stored post: for each sighting, the record as found there when the line
+/// carries it (`show --format json`), else the post with that sighting's provenance, form,
+/// kind and detector; the input as the sighting names it, with the version that found it; the
+/// fragment when the line carries it.
+fn stored_rows(
+    mut post: serde_json::Map<String, Value>,
+    sightings: Vec<Value>,
+) -> Result<Vec<Row>, String> {
+    post.remove("sightings");
+    post.remove("archive_id");
+    let mut rows = Vec::new();
+    for (i, s) in sightings.into_iter().enumerate() {
+        let bad = |e: String| format!("its sighting {} is not one ({e})", i + 1);
+        let sighting: crate::query::Sighting =
+            serde_json::from_value(s.clone()).map_err(|e| bad(e.to_string()))?;
+        let mut record: Post = match s.get("record") {
+            Some(r @ Value::Object(_)) => {
+                serde_json::from_value(r.clone()).map_err(|e| bad(e.to_string()))?
+            }
+            _ => {
+                let mut p: Post = serde_json::from_value(Value::Object(post.clone()))
+                    .map_err(|e| format!("not a stored post ({e})"))?;
+                p.form = serde_json::from_value(Value::from(sighting.form.clone()))
+                    .map_err(|e| bad(e.to_string()))?;
+                p.kind = serde_json::from_value(Value::from(sighting.kind.clone()))
+                    .map_err(|e| bad(e.to_string()))?;
+                p.detector = sighting.detector.clone();
+                p
+            }
+        };
+        let src = &mut record.source;
+        src.path = sighting.path.clone();
+        src.url = sighting.url.clone();
+        src.sha256 = sighting.sha256.clone();
+        src.start = sighting.start.max(0) as usize;
+        src.end = sighting.end.max(0) as usize;
+        src.line = sighting.line.max(0) as usize;
+        src.charset = sighting.charset.clone();
+        src.charset_rule = sighting.charset_rule.clone();
+        src.copies = sighting.copies.clone();
+        src.site = sighting.site.clone();
+        src.warc = sighting.warc.clone();
+        src.fetch = sighting.fetch.clone();
+        let mut input = info_of(&record);
+        input.version = sighting.version.clone();
+        if let Some(a) = sighting.article.clone() {
+            input.article = a;
+        }
+        rows.push(Row {
+            record: Some(record),
+            input,
+            fragment: sighting.fragment.clone(),
+            fragment_hex: None,
+            fragment_truncated: sighting.fragment_truncated.unwrap_or(false),
+        });
+    }
+    Ok(rows)
+}
+
 /// A row from one JSON value.
-pub(super) fn row_of(v: Value) -> Result<Row, String> {
+fn row_of(v: Value) -> Result<Row, String> {
     let Value::Object(mut map) = v else {
         return Err("not a JSON object".into());
     };
