@@ -41,7 +41,7 @@ def scan(
 #: One record of a web archive as ``scan_warc`` yields it. Scanned: ``input`` (``FILE@OFFSET``),
 #: ``path``, ``url``, ``sha256``, ``size``, ``gzip``, ``charset``, ``charset_rule``, ``article``
 #: (a dict), ``warc`` (a dict: file, offset, length, offsets, record_id, target_uri, date,
-#: status, content_type), ``fetch``, ``version``, ``posts`` (records), ``fragments`` (bytes,
+#: status, content_type), ``version``, ``posts`` (records), ``fragments`` (bytes,
 #: one per post) and ``fragments_truncated``. Failed: ``input`` and ``error``. Skipped:
 #: ``input`` and ``skipped``.
 WarcRecord = Dict[str, Any]

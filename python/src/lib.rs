@@ -197,7 +197,7 @@ impl WarcScan {
 /// `FILE@OFFSET`), `path`, `url` (the `WARC-Target-URI`), `sha256` and `size` of the payload,
 /// `gzip`, `charset`, `charset_rule`, `article` (title, canonical_url, published, published_at,
 /// authors, site, lang), `warc` (file, offset, length, offsets, record_id, target_uri, date,
-/// status, content_type), `fetch` (None), `version`, then `posts` (the records, as
+/// status, content_type), `version`, then `posts` (the records, as
 /// `embedvault scan --format jsonl` writes them for the same WARC), `fragments` (the raw bytes
 /// of each post's span in the payload, cut at 64 KiB) and `fragments_truncated`. A record that
 /// is truncated or malformed yields `{"input": ..., "error": message}` and the reading goes
