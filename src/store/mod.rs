@@ -786,18 +786,19 @@ fn write_input(
         }
     };
     for (post, frag) in s.posts.iter().zip(&p.fragments) {
-        let (row, conflicts) = match posts::lookup(tx, post)? {
+        let keys = posts::Keys::of(post);
+        let (row, conflicts) = match posts::lookup(tx, post, &keys)? {
             Some(row) => {
                 if met.created.contains(&row) || !met.known.insert(row) {
                     counts.copies_merged += 1;
                 } else {
                     counts.posts_known += 1;
                 }
-                (row, posts::merge(tx, row, post, at)?)
+                (row, posts::merge(tx, row, post, &keys, at)?)
             }
             None => {
                 counts.posts_new += 1;
-                let row = posts::insert(tx, post, at)?;
+                let row = posts::insert(tx, post, &keys, at)?;
                 met.created.insert(row);
                 (row, Default::default())
             }
