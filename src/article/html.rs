@@ -117,6 +117,14 @@ fn looks_like_name(text: &str) -> bool {
         && lower.iter().all(|w| w.chars().count() <= 3)
 }
 
+/// Whether `raw` holds `author` in any case.
+fn holds_author(raw: &[u8]) -> bool {
+    memchr::memchr2_iter(b'a', b'A', raw).any(|i| {
+        raw.get(i..i + 6)
+            .is_some_and(|w| w.eq_ignore_ascii_case(b"author"))
+    })
+}
+
 /// An attribute's value as written: the claim's cleaning decodes its entities, once.
 fn value<'a>(tag: &Tag, html: &'a str, name: &str) -> Option<&'a str> {
     tag.attrs(html)
@@ -233,6 +241,12 @@ impl<'a> Reader<'a> {
         } else if name.eq_ignore_ascii_case("body") {
             self.in_body = true;
         } else if name.eq_ignore_ascii_case("a") {
+            // Most links are not bylines: one whose tag holds neither `author` (in any case) nor
+            // an entity that could spell it is passed without reading its attributes.
+            let raw = &html.as_bytes()[tag.range.clone()];
+            if memchr::memchr(b'&', raw).is_none() && !holds_author(raw) {
+                return;
+            }
             let author_link = tag.attr(html, "rel").is_some_and(|r| {
                 r.split_ascii_whitespace()
                     .any(|t| t.eq_ignore_ascii_case("author"))

@@ -533,3 +533,11 @@ fn the_body_gives_the_claims_the_head_would() {
     assert_eq!(html(&head), html(&body));
     assert_eq!(html(&body).site, s("Hill Herald"));
 }
+
+#[test]
+fn an_author_link_spelled_in_upper_case_or_with_entities_is_still_read() {
+    let page = in_body(r#"<A HREF="/p" REL="AUTHOR">Kim Lee</A>"#);
+    assert_eq!(html(&page).authors, vec!["Kim Lee".to_string()]);
+    let page = in_body(r#"<a href="/p" rel="&#97;uthor">Kim Lee</a>"#);
+    assert_eq!(html(&page).authors, vec!["Kim Lee".to_string()]);
+}
