@@ -171,8 +171,27 @@ pub(crate) fn insert(
         SqlValue::Text(at.to_string()),
     ];
     args.extend(values(p));
-    tx.prepare_cached(&sql)?.execute(params_from_iter(args))?;
-    Ok(tx.last_insert_rowid())
+    tx.prepare_cached(&sql)?.execute(params_from_iter(&args))?;
+    let row = tx.last_insert_rowid();
+    // The index entry, as stored (see `migrate_005.sql` for why no trigger makes it).
+    let column = |name: &str| {
+        COLUMNS
+            .names
+            .iter()
+            .position(|c| c == name)
+            .map_or(SqlValue::Null, |i| args[4 + i].clone())
+    };
+    tx.prepare_cached(
+        "INSERT INTO posts_fts(rowid, text, handle, display_name)
+         VALUES (?1, embedvault_fold(?2), embedvault_fold(?3), embedvault_fold(?4))",
+    )?
+    .execute(params![
+        row,
+        column("text"),
+        column("handle"),
+        column("display_name")
+    ])?;
+    Ok(row)
 }
 
 /// Merges a copy into the stored post `row` and returns the copy's conflicting values. A post
