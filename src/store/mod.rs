@@ -456,8 +456,8 @@ fn wal_mode(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 /// Registers `embedvault_fold(text)`, the folding the full-text index holds (see
-/// [`crate::search::fold`]); the index's triggers call it, so every connection that writes
-/// posts needs it. `NULL` stays `NULL`.
+/// [`crate::search::fold`]); the writer's index statement and the index's triggers call it, so
+/// every connection that writes posts needs it. `NULL` stays `NULL`.
 fn register_fold(conn: &Connection) -> rusqlite::Result<()> {
     use rusqlite::functions::FunctionFlags;
     use rusqlite::types::ValueRef;
