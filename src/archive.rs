@@ -190,14 +190,16 @@ impl Archive {
         let mut entries = Vec::new();
         for entry in discover::walk::expand(&inputs.paths) {
             if let Ok(Some(path)) = &entry {
-                if select.is_own(path) {
+                // One look at the file serves both the own-file check and the total.
+                let meta = std::fs::metadata(path).ok();
+                if select.is_own(path, meta.as_ref()) {
                     report.own_files.push(shown_path(path));
                     continue;
                 }
                 if !select.wants(&inputs.paths, path) {
                     continue;
                 }
-                prog.total_bytes += std::fs::metadata(path).map_or(0, |m| m.len());
+                prog.total_bytes += meta.map_or(0, |m| m.len());
             }
             prog.total_inputs += 1;
             entries.push(entry);
@@ -400,6 +402,11 @@ struct Select {
     /// The database and the files SQLite keeps beside it, made absolute and canonical where
     /// they exist.
     own: Vec<PathBuf>,
+    /// The identities (device and inode) of those of them that existed when the run began.
+    own_ids: Vec<FileId>,
+    /// Those that did not exist then (a rollback journal comes and goes with transactions):
+    /// looked at again for each input.
+    own_missing: Vec<PathBuf>,
     globs: Option<globset::GlobSet>,
     extensions: Vec<String>,
 }
@@ -407,6 +414,8 @@ struct Select {
 impl Select {
     fn new(opts: &ArchiveOptions, db: &Path) -> Result<Select> {
         let mut own = Vec::new();
+        let mut own_ids = Vec::new();
+        let mut own_missing = Vec::new();
         for suffix in ["", "-wal", "-shm", "-journal"] {
             let mut p = db.as_os_str().to_os_string();
             p.push(suffix);
@@ -414,6 +423,10 @@ impl Select {
             own.push(std::path::absolute(&p).unwrap_or_else(|_| p.clone()));
             if let Ok(c) = p.canonicalize() {
                 own.push(c);
+            }
+            match std::fs::metadata(&p).ok().as_ref().and_then(file_id) {
+                Some(id) => own_ids.push(id),
+                None => own_missing.push(p),
             }
         }
         let globs = if opts.globs.is_empty() {
@@ -439,15 +452,36 @@ impl Select {
             .collect();
         Ok(Select {
             own,
+            own_ids,
+            own_missing,
             globs,
             extensions,
         })
     }
 
-    /// Whether `path` is the archive's database or one of the files beside it.
-    fn is_own(&self, path: &Path) -> bool {
+    /// Whether `path` (whose metadata, links followed, is `meta` when it could be read) is the
+    /// archive's database or one of the files beside it: by its absolute path, else by its
+    /// device and inode, which also catch links and other names for them. Where there are no
+    /// inodes to compare, the canonical path is compared instead, which costs a system call
+    /// per component of the path.
+    fn is_own(&self, path: &Path, meta: Option<&std::fs::Metadata>) -> bool {
         let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-        self.own.contains(&abs) || path.canonicalize().is_ok_and(|c| self.own.contains(&c))
+        if self.own.contains(&abs) {
+            return true;
+        }
+        match meta.and_then(file_id) {
+            Some(id) => {
+                self.own_ids.contains(&id)
+                    || self.own_missing.iter().any(|p| {
+                        std::fs::metadata(p)
+                            .ok()
+                            .as_ref()
+                            .and_then(file_id)
+                            .is_some_and(|own| own == id)
+                    })
+            }
+            None => path.canonicalize().is_ok_and(|c| self.own.contains(&c)),
+        }
     }
 
     /// Whether a file is read: one named on the command line always is; one found in a folder
@@ -468,6 +502,23 @@ impl Select {
             .unwrap_or_default();
         let by_ext = self.extensions.iter().any(|e| name.ends_with(e.as_str()));
         by_glob || by_ext
+    }
+}
+
+/// A file's identity: its device and inode.
+type FileId = (u64, u64);
+
+/// The identity of the file `meta` describes (`None` where the system has no inodes).
+fn file_id(meta: &std::fs::Metadata) -> Option<FileId> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some((meta.dev(), meta.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        None
     }
 }
 
@@ -523,5 +574,37 @@ fn input_key(input: &Input, abs: Option<&Path>) -> InputKey {
         (None, _) => InputKey::Text("-".into()),
         (Some(p), Some(w)) => InputKey::Text(crate::discover::warc::record_name(p, w)),
         (Some(p), None) => InputKey::of_path(p),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[cfg(unix)]
+    fn links_and_other_names_for_the_archives_files_are_never_read() {
+        let dir = std::env::temp_dir().join(format!("embedvault-own-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let inputs = dir.join("pages");
+        std::fs::create_dir_all(&inputs).unwrap();
+        std::fs::write(inputs.join("a.html"), "<p>An article.</p>").unwrap();
+        let db = dir.join("run.db");
+        let mut archive = Archive::open(&db).unwrap();
+        // Under names no path comparison would catch: a symbolic link to the database, a hard
+        // link to its WAL.
+        std::os::unix::fs::symlink(&db, inputs.join("b.html")).unwrap();
+        std::fs::hard_link(dir.join("run.db-wal"), inputs.join("c.html")).unwrap();
+        let report = archive
+            .archive(
+                std::slice::from_ref(&inputs),
+                &ArchiveOptions::default(),
+                &mut |_| {},
+            )
+            .unwrap();
+        assert_eq!(report.counts.inputs_seen, 1, "{report:?}");
+        assert_eq!(report.own_files.len(), 2, "{report:?}");
+        assert!(report.failures.is_empty() && report.skipped.is_empty());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

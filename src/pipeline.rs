@@ -89,8 +89,10 @@ impl Inputs {
         let stdin_url = self.stdin_url.clone();
         let files = entries.flat_map(move |entry| -> Box<dyn Iterator<Item = Job>> {
             match entry {
+                // The name is looked at first: an article's file costs no system call here.
                 Ok(Some(p))
-                    if std::fs::metadata(&p).is_ok_and(|m| m.is_file())
+                    if discover::warc::may_be_warc(&p)
+                        && std::fs::metadata(&p).is_ok_and(|m| m.is_file())
                         && discover::warc::looks_like_warc(&p) =>
                 {
                     let shown = p.display().to_string();

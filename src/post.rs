@@ -481,11 +481,29 @@ fn same_value(name: &str, a: &Value, b: &Value) -> bool {
 
 /// Lower-cased, NFC, white space collapsed: how two copies of one text are compared.
 pub(crate) fn normalise_text(t: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    t.nfc()
-        .collect::<String>()
+    use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+    // Most text is already composed (ASCII always is): the quick check spares the copy.
+    let composed: std::borrow::Cow<'_, str> = if is_nfc_quick(t.chars()) == IsNormalized::Yes {
+        t.into()
+    } else {
+        t.nfc().collect::<String>().into()
+    };
+    composed
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
         .to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalise_text;
+
+    #[test]
+    fn normalised_text_is_composed_collapsed_and_lowercased_whatever_form_it_came_in() {
+        // Composed and decomposed `é`, and text that is composed already (the quick path).
+        assert_eq!(normalise_text("Cafe\u{301}  au\tlait"), "café au lait");
+        assert_eq!(normalise_text("Caf\u{e9} au lait"), "café au lait");
+        assert_eq!(normalise_text(" Plain  ASCII\ntext "), "plain ascii text");
+    }
 }

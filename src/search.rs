@@ -20,6 +20,15 @@ use unicode_normalization::char::is_combining_mark;
 /// `s` folded for searching: decomposed, combining marks dropped, lowercased, and letters that
 /// do not decompose spelled out.
 pub(crate) fn fold(s: &str) -> String {
+    // ASCII decomposes to itself and has no marks: lowercasing is all there is to do.
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
+    fold_chars(s)
+}
+
+/// [`fold`] character by character, whatever the text.
+fn fold_chars(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.nfkd() {
         if is_combining_mark(c) {
@@ -127,6 +136,13 @@ pub(crate) fn fts_query(q: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_folds_as_every_other_text_does() {
+        let all: String = (0u8..=127).map(char::from).collect();
+        assert_eq!(fold(&all), fold_chars(&all));
+        assert_eq!(fold("Hello, World 42!"), "hello, world 42!");
+    }
 
     #[test]
     fn folding_joins_what_readers_take_for_one_letter() {

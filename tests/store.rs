@@ -309,6 +309,54 @@ fn an_archive_from_before_folded_search_is_reindexed_when_opened_for_writing() {
     assert_eq!(user_version(&path), embedvault::SCHEMA_VERSION);
 }
 
+#[test]
+fn every_new_post_enters_the_search_index_before_and_after_an_upgrade() {
+    // Posts enter the index through the writer, not a trigger: every post archived is found by
+    // its handle, in a new archive and in one upgraded from an older schema.
+    let dir = temp_dir("store-fts-every");
+    let old = dir.join("v2.db");
+    let c = rusqlite::Connection::open(&old).expect("create");
+    c.execute_batch(include_str!("../src/store/schema.sql"))
+        .expect("schema 1");
+    c.execute_batch(include_str!("../src/store/migrate_002.sql"))
+        .expect("schema 2");
+    c.pragma_update(None, "user_version", 2).expect("version");
+    drop(c);
+    for path in [dir.join("new.db"), old] {
+        let mut archive = Archive::open(&path).expect("open");
+        archive
+            .archive(
+                &[root().join("samples")],
+                &ArchiveOptions::default(),
+                &mut |_| {},
+            )
+            .expect("archive");
+        let posts = all(&archive);
+        assert!(posts.len() > 100, "{}", posts.len());
+        let mut checked = 0;
+        for stored in &posts {
+            let Some(handle) = stored.post.handle.as_deref() else {
+                continue;
+            };
+            let hits = archive
+                .query(&Filter {
+                    search: Some(handle.into()),
+                    kind: KindFilter::All,
+                    ..Filter::default()
+                })
+                .expect("search");
+            assert!(
+                hits.iter().any(|h| h.archive_id == stored.archive_id),
+                "{handle} in {}",
+                path.display()
+            );
+            checked += 1;
+        }
+        assert!(checked > 50, "{checked}");
+        assert_eq!(user_version(&path), embedvault::SCHEMA_VERSION);
+    }
+}
+
 fn user_version(path: &Path) -> i64 {
     rusqlite::Connection::open(path)
         .expect("open")

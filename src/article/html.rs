@@ -2,17 +2,17 @@
 //! `itemprop`, `http-equiv`), `<title>`, `<link rel=canonical>`, `<html lang>`, `<time>`,
 //! `<a rel=author>` and the JSON-LD blocks, which `jsonld.rs` reads.
 //!
-//! The page is never parsed whole: one pass of the byte-exact tag scanner over its first
-//! [`SCAN_LIMIT`] bytes locates every tag, and only the attribute values and
-//! the few element bodies needed (`<title>`, JSON-LD scripts) are read, each capped. The
-//! `<title>` taken is the first before `<body>`, so an SVG's `<title>` in the body is not read
-//! as the page's.
+//! The page is never parsed whole: within its first [`SCAN_LIMIT`] bytes, the byte-exact tag
+//! scanner locates every tag of the head, the body is skimmed for the few tags that can carry
+//! metadata there (see [`read`]), and only the attribute values and the few element bodies
+//! needed (`<title>`, JSON-LD scripts) are read, each capped. The `<title>` taken is the first
+//! before `<body>`, so an SVG's `<title>` in the body is not read as the page's.
 //!
 //! Edge cases: keys in any case (`DC.Title`), one `<meta>` carrying both `name` and
 //! `property`, `content` before the key, repeated keys (`citation_author` once per author),
 //! `article:author` holding a profile URL (dropped), `og:locale` in `en_US` form.
 
-use crate::detect::tags::{Scanner, Tag, TagKind, element_end_within};
+use crate::detect::tags::{Scanner, Skimmer, Tag, TagKind, element_end_within};
 
 use super::rank::{DOCUMENT, META, OPEN_GRAPH};
 use super::{Claims, Field, SCAN_LIMIT, jsonld};
@@ -117,6 +117,14 @@ fn looks_like_name(text: &str) -> bool {
         && lower.iter().all(|w| w.chars().count() <= 3)
 }
 
+/// Whether `raw` holds `author` in any case.
+fn holds_author(raw: &[u8]) -> bool {
+    memchr::memchr2_iter(b'a', b'A', raw).any(|i| {
+        raw.get(i..i + 6)
+            .is_some_and(|w| w.eq_ignore_ascii_case(b"author"))
+    })
+}
+
 /// An attribute's value as written: the claim's cleaning decodes its entities, once.
 fn value<'a>(tag: &Tag, html: &'a str, name: &str) -> Option<&'a str> {
     tag.attrs(html)
@@ -127,23 +135,64 @@ fn value<'a>(tag: &Tag, html: &'a str, name: &str) -> Option<&'a str> {
 /// The attributes that name a `<meta>`'s key.
 const KEY_ATTRS: &[&str] = &["property", "name", "itemprop", "http-equiv"];
 
+/// The start tags the reader looks for in the body: everything else there is passed over.
+/// (`<html>` counts only when none came before; a `<title>` counts only before the body.)
+const BODY_TAGS: &[&str] = &["meta", "link", "script", "a", "time", "html"];
+
 /// Reads every claim an HTML page makes about itself.
+///
+/// The head (everything before the first `<body>` tag) is read tag by tag with [`Scanner`]; the
+/// body, usually most of the page and most of its tags, is skimmed ([`Skimmer`]) for the few
+/// tags that can carry metadata there: `<meta>` and `<link>` (microdata), JSON-LD scripts,
+/// `<time>` and `<a rel=author>`. Scripts, styles and comments are stepped over in both, so a
+/// tag written inside them does not count.
 pub(super) fn read(html: &str, claims: &mut Claims) {
+    let mut reader = Reader::default();
     let mut scanner = Scanner::within(html, 0, SCAN_LIMIT);
-    let mut in_body = false;
-    let mut seen_html = false;
-    let mut first_time = false;
-    let mut author_links = 0;
-    let mut title: Option<&str> = None;
-    let mut blocks: Vec<&str> = Vec::new();
     while let Some(tag) = scanner.next() {
-        if tag.kind != TagKind::Start {
-            continue;
+        if tag.kind == TagKind::Start {
+            reader.start_tag(html, &tag, scanner.pos(), claims);
+            if reader.in_body {
+                break;
+            }
         }
+    }
+    if reader.in_body {
+        let mut skimmer = Skimmer::within(html, scanner.pos(), SCAN_LIMIT, BODY_TAGS);
+        while let Some(tag) = skimmer.next() {
+            reader.start_tag(html, &tag, skimmer.pos(), claims);
+        }
+    }
+    if let Some(t) = reader.title {
+        // Feeds wrap their titles in CDATA.
+        let t = t.trim();
+        let t = t
+            .strip_prefix("<![CDATA[")
+            .map_or(t, |inner| inner.strip_suffix("]]>").unwrap_or(inner));
+        claims.add(Field::Title, DOCUMENT, t);
+    }
+    jsonld::read(&reader.blocks, claims);
+}
+
+/// What the reader has met so far on a page.
+#[derive(Default)]
+struct Reader<'a> {
+    in_body: bool,
+    seen_html: bool,
+    first_time: bool,
+    author_links: usize,
+    title: Option<&'a str>,
+    blocks: Vec<&'a str>,
+}
+
+impl<'a> Reader<'a> {
+    /// Reads one start tag; `after` is where the scan stands after it (for a raw-text element,
+    /// the start of its end tag).
+    fn start_tag(&mut self, html: &'a str, tag: &Tag, after: usize, claims: &mut Claims) {
         let name = tag.name(html);
         if name.eq_ignore_ascii_case("meta") {
-            let Some(content) = value(&tag, html, "content") else {
-                continue;
+            let Some(content) = value(tag, html, "content") else {
+                return;
             };
             for key_attr in KEY_ATTRS {
                 let Some(key) = tag.attr(html, key_attr) else {
@@ -161,7 +210,7 @@ pub(super) fn read(html: &str, claims: &mut Claims) {
             });
             // The canonical link is the page's own statement of its URL and ranks before
             // `og:url`, which some sites point at a node ID or a live-blog entry.
-            if canonical && let Some(href) = value(&tag, html, "href") {
+            if canonical && let Some(href) = value(tag, html, "href") {
                 claims.add(Field::Url, OPEN_GRAPH, href);
             }
         } else if name.eq_ignore_ascii_case("script") {
@@ -169,41 +218,47 @@ pub(super) fn read(html: &str, claims: &mut Claims) {
                 .attr(html, "type")
                 .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"));
             if is_json_ld {
-                // The scanner stops at the script's end tag (or its limit).
-                let end = scanner.pos().max(tag.range.end);
-                blocks.push(&html[tag.range.end..end]);
+                // The scan stops at the script's end tag (or its limit).
+                let end = after.max(tag.range.end);
+                self.blocks.push(&html[tag.range.end..end]);
             }
         } else if name.eq_ignore_ascii_case("title") {
-            if title.is_none() && !in_body {
-                let end = scanner.pos().max(tag.range.end);
+            if self.title.is_none() && !self.in_body {
+                let end = after.max(tag.range.end);
                 let end = end.min(tag.range.end + MAX_TITLE_BYTES);
                 let end = crate::detect::tags::floor_char_boundary(html, end);
-                title = Some(&html[tag.range.end..end]);
+                self.title = Some(&html[tag.range.end..end]);
             }
         } else if name.eq_ignore_ascii_case("html") {
-            if !seen_html {
-                seen_html = true;
+            if !self.seen_html {
+                self.seen_html = true;
                 for attr in ["lang", "xml:lang"] {
-                    if let Some(lang) = value(&tag, html, attr) {
+                    if let Some(lang) = value(tag, html, attr) {
                         claims.add(Field::Lang, DOCUMENT, lang);
                     }
                 }
             }
         } else if name.eq_ignore_ascii_case("body") {
-            in_body = true;
+            self.in_body = true;
         } else if name.eq_ignore_ascii_case("a") {
+            // Most links are not bylines: one whose tag holds neither `author` (in any case) nor
+            // an entity that could spell it is passed without reading its attributes.
+            let raw = &html.as_bytes()[tag.range.clone()];
+            if memchr::memchr(b'&', raw).is_none() && !holds_author(raw) {
+                return;
+            }
             let author_link = tag.attr(html, "rel").is_some_and(|r| {
                 r.split_ascii_whitespace()
                     .any(|t| t.eq_ignore_ascii_case("author"))
             });
-            if author_link && author_links < MAX_AUTHOR_LINKS {
+            if author_link && self.author_links < MAX_AUTHOR_LINKS {
                 // Every look costs up to `MAX_LINK_BYTES`, so rejected links count too.
-                author_links += 1;
-                let end = element_end_within(html, &tag, MAX_LINK_BYTES);
+                self.author_links += 1;
+                let end = element_end_within(html, tag, MAX_LINK_BYTES);
                 let inner = &html[tag.range.end..end.max(tag.range.end)];
                 let shown = super::strip_tags(inner);
                 let shown = if shown.trim().is_empty() {
-                    value(&tag, html, "title")
+                    value(tag, html, "title")
                         .map(str::to_string)
                         .unwrap_or_default()
                 } else {
@@ -216,8 +271,8 @@ pub(super) fn read(html: &str, claims: &mut Claims) {
         } else if name.eq_ignore_ascii_case("time") {
             // A `<time>` marked as the publication time; else one whose class says so; else
             // the first, which on an article page is almost always the byline's.
-            let Some(at) = value(&tag, html, "datetime") else {
-                continue;
+            let Some(at) = value(tag, html, "datetime") else {
+                return;
             };
             let marked = tag.attr(html, "pubdate").is_some()
                 || tag
@@ -230,19 +285,10 @@ pub(super) fn read(html: &str, claims: &mut Claims) {
                 claims.add(Field::Published, DOCUMENT, at);
             } else if classed {
                 claims.add(Field::Published, DOCUMENT + 1, at);
-            } else if !first_time {
-                first_time = true;
+            } else if !self.first_time {
+                self.first_time = true;
                 claims.add(Field::Published, DOCUMENT + 2, at);
             }
         }
     }
-    if let Some(t) = title {
-        // Feeds wrap their titles in CDATA.
-        let t = t.trim();
-        let t = t
-            .strip_prefix("<![CDATA[")
-            .map_or(t, |inner| inner.strip_suffix("]]>").unwrap_or(inner));
-        claims.add(Field::Title, DOCUMENT, t);
-    }
-    jsonld::read(&blocks, claims);
 }

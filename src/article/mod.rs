@@ -27,8 +27,8 @@
 //! that parses (see `date.rs`); `published` keeps it as shown and `published_at` holds it
 //! normalized.
 //!
-//! Reading is bounded whatever the input: HTML is read by the byte-exact tag scanner over the
-//! first [`SCAN_LIMIT`] bytes (never parsed whole), JSON-LD blocks and the number of claims
+//! Reading is bounded whatever the input: HTML is read by the byte-exact tag scanner (the body
+//! skimmed) over the first [`SCAN_LIMIT`] bytes (never parsed whole), JSON-LD blocks and the number of claims
 //! are capped, and every value is cleaned: entities decoded, control and invisible formatting
 //! characters dropped, white space collapsed, length capped at [`MAX_VALUE`] characters.
 

@@ -461,3 +461,83 @@ fn attribute_values_are_decoded_once() {
     let page = r#"<meta property="og:title" content="Tags like &amp;lt;b&amp;gt;">"#;
     assert_eq!(html(page).title, s("Tags like &lt;b&gt;"));
 }
+
+/// A page whose body holds `inner` between long runs of ordinary markup (quoted attributes,
+/// nested elements, a style sheet), so the body is skimmed the way a real page's is.
+fn in_body(inner: &str) -> String {
+    let filler = r#"<div class="col" data-x="a>b"><p>Text <span class='s'>more</span></p>
+<img src="/i.png" alt="pic" width="4"><ul><li><a href="/n/1" class="nav">News</a></li></ul>
+<!-- a comment --></div>"#
+        .repeat(40);
+    format!(
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><style>p {{ color: red }}</style>\
+         </head><body>{filler}{inner}{filler}</body></html>"
+    )
+}
+
+#[test]
+fn an_author_link_in_the_body_is_read() {
+    let page = in_body(r#"<p class="byline">By <a href="/by/jane" rel="author">Jane Doe</a></p>"#);
+    assert_eq!(html(&page).authors, vec!["Jane Doe".to_string()]);
+    // Anchors without rel=author are not bylines, whatever their text.
+    let page = in_body(r#"<a href="/by/jane" rel="nofollow">Jane Doe</a>"#);
+    assert!(html(&page).authors.is_empty());
+}
+
+#[test]
+fn a_time_element_in_the_body_is_read() {
+    let page = in_body(
+        r#"<time datetime="2019-05-01">May 1</time><p><time class="publish-date" datetime="2019-04-30T08:00:00Z">Apr 30</time></p>"#,
+    );
+    // The one whose class says so ranks before the first.
+    assert_eq!(html(&page).published_at, s("2019-04-30T08:00:00Z"));
+}
+
+#[test]
+fn json_ld_and_meta_itemprop_in_the_body_are_read() {
+    let page = in_body(
+        r#"<article itemscope itemtype="https://schema.org/NewsArticle">
+<meta itemprop="datePublished" content="2018-02-03"><meta itemprop="inLanguage" content="de">
+</article><script type="application/ld+json">{"@type":"NewsArticle","headline":"Bridge opens",
+"author":{"@type":"Person","name":"Ida Berg"}}</script>"#,
+    );
+    let a = html(&page);
+    assert_eq!(a.title, s("Bridge opens"));
+    assert_eq!(a.authors, vec!["Ida Berg".to_string()]);
+    assert_eq!(a.published_at, s("2018-02-03"));
+    assert_eq!(a.lang, s("de"));
+}
+
+#[test]
+fn markup_inside_scripts_styles_comments_and_text_areas_of_the_body_does_not_count() {
+    let page = in_body(
+        r#"<script>var s = '<a rel="author">Evil Name</a><time datetime="1999-01-01">';
+document.write('<meta itemprop="author" content="Script Writer">');</script>
+<!-- <a rel="author">Commented Name</a> <time datetime="1998-01-01"> -->
+<style>/* <meta name="author" content="Style Sheet"> */</style>
+<textarea><script type="application/ld+json">{"@type":"NewsArticle","headline":"No"}</script></textarea>
+<SCRIPT type="text/template"><time datetime="1997-01-01"></SCRIPT>"#,
+    );
+    assert_eq!(html(&page), Article::default());
+}
+
+#[test]
+fn the_body_gives_the_claims_the_head_would() {
+    // The same tags read alike before and after `<body>` (a title excepted, which counts only
+    // before the body).
+    let tags = r#"<meta property="og:site_name" content="Hill Herald">
+<link rel="canonical" href="https://hill.example/a/1"><a rel="author" href="/p">Ann Ray</a>
+<time datetime="2020-02-02">Feb 2</time>"#;
+    let head = format!("<html lang=\"en\"><head>{tags}</head><body><p>x</p></body></html>");
+    let body = format!("<html lang=\"en\"><head></head><body>{tags}<p>x</p></body></html>");
+    assert_eq!(html(&head), html(&body));
+    assert_eq!(html(&body).site, s("Hill Herald"));
+}
+
+#[test]
+fn an_author_link_spelled_in_upper_case_or_with_entities_is_still_read() {
+    let page = in_body(r#"<A HREF="/p" REL="AUTHOR">Kim Lee</A>"#);
+    assert_eq!(html(&page).authors, vec!["Kim Lee".to_string()]);
+    let page = in_body(r#"<a href="/p" rel="&#97;uthor">Kim Lee</a>"#);
+    assert_eq!(html(&page).authors, vec!["Kim Lee".to_string()]);
+}

@@ -236,10 +236,25 @@ fn read_path(path: &Path, cap: u64) -> Result<(Vec<u8>, Option<PathBuf>)> {
             cap,
         });
     }
-    let mut buf = Vec::with_capacity(len as usize);
-    f.take(cap.saturating_add(1))
-        .read_to_end(&mut buf)
-        .map_err(err)?;
+    // The size is known: the file is read in one call (a capped `read_to_end` would not know
+    // it and probe in growing steps), then up to the cap in case it grew since.
+    let mut f = f;
+    let mut buf = vec![0; len as usize];
+    let mut filled = 0;
+    while filled < buf.len() {
+        match f.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(err(e)),
+        }
+    }
+    buf.truncate(filled);
+    if filled as u64 == len {
+        f.take(cap.saturating_add(1) - len)
+            .read_to_end(&mut buf)
+            .map_err(err)?;
+    }
     Ok((buf, Some(path.to_path_buf())))
 }
 

@@ -42,11 +42,10 @@ pub(crate) fn is_web_archive(path: &Path) -> bool {
     name.ends_with(".warc") || name.ends_with(".warc.gz") || name.ends_with(".wacz")
 }
 
-/// Whether `path` is a web archive: by its name (see [`is_web_archive`]), or, for a name that is
-/// not an article's (`.html`, `.txt`, `.md`, … and their `.gz`), by its first bytes (a
-/// `WARC/1.` version line, plain or in a gzip member), so that a crawl saved under another name
-/// is still read record by record and never as one page.
-pub(crate) fn looks_like_warc(path: &Path) -> bool {
+/// Whether [`looks_like_warc`] may say yes for `path`, by its name alone: a web archive's name,
+/// or any name but an article's (`.html`, `.txt`, `.md`, … and their `.gz`). No file is looked
+/// at, so a walk can pass article files without a system call.
+pub(crate) fn may_be_warc(path: &Path) -> bool {
     if is_web_archive(path) {
         return true;
     }
@@ -67,7 +66,18 @@ pub(crate) fn looks_like_warc(path: &Path) -> bool {
         ".json",
         ".xml",
     ];
-    if ARTICLES.iter().any(|ext| name.ends_with(ext)) {
+    !ARTICLES.iter().any(|ext| name.ends_with(ext))
+}
+
+/// Whether `path` is a web archive: by its name (see [`is_web_archive`]), or, for a name that is
+/// not an article's (`.html`, `.txt`, `.md`, … and their `.gz`), by its first bytes (a
+/// `WARC/1.` version line, plain or in a gzip member), so that a crawl saved under another name
+/// is still read record by record and never as one page.
+pub(crate) fn looks_like_warc(path: &Path) -> bool {
+    if is_web_archive(path) {
+        return true;
+    }
+    if !may_be_warc(path) {
         return false;
     }
     let Ok(f) = File::open(path) else {

@@ -16,6 +16,7 @@ pub const STEPS: &[&str] = &[
     include_str!("migrate_002.sql"),
     include_str!("migrate_003.sql"),
     include_str!("migrate_004.sql"),
+    include_str!("migrate_005.sql"),
 ];
 
 /// The schema version this build writes.

@@ -458,8 +458,8 @@ fn wal_mode(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 /// Registers `embedvault_fold(text)`, the folding the full-text index holds (see
-/// [`crate::search::fold`]); the index's triggers call it, so every connection that writes
-/// posts needs it. `NULL` stays `NULL`.
+/// [`crate::search::fold`]); the writer's index statement and the index's triggers call it, so
+/// every connection that writes posts needs it. `NULL` stays `NULL`.
 fn register_fold(conn: &Connection) -> rusqlite::Result<()> {
     use rusqlite::functions::FunctionFlags;
     use rusqlite::types::ValueRef;
@@ -788,18 +788,19 @@ fn write_input(
         }
     };
     for (post, frag) in s.posts.iter().zip(&p.fragments) {
-        let (row, conflicts) = match posts::lookup(tx, post)? {
+        let keys = posts::Keys::of(post);
+        let (row, conflicts) = match posts::lookup(tx, post, &keys)? {
             Some(row) => {
                 if met.created.contains(&row) || !met.known.insert(row) {
                     counts.copies_merged += 1;
                 } else {
                     counts.posts_known += 1;
                 }
-                (row, posts::merge(tx, row, post, at)?)
+                (row, posts::merge(tx, row, post, &keys, at)?)
             }
             None => {
                 counts.posts_new += 1;
-                let row = posts::insert(tx, post, at)?;
+                let row = posts::insert(tx, post, &keys, at)?;
                 met.created.insert(row);
                 (row, Default::default())
             }

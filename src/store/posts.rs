@@ -92,12 +92,28 @@ pub(crate) fn read(r: &Row<'_>, at: usize) -> rusqlite::Result<Post> {
     })
 }
 
+/// A record's identity and signature ([`Post::identity`], [`Post::signature`]), worked out once
+/// for the look-up, the insert and the merge that follow.
+pub(crate) struct Keys {
+    identity: String,
+    signature: Option<String>,
+}
+
+impl Keys {
+    pub(crate) fn of(p: &Post) -> Keys {
+        Keys {
+            identity: p.identity(),
+            signature: p.signature(),
+        }
+    }
+}
+
 /// The stored post a record belongs to: by identity, or by signature when one of the two
 /// copies lacks the ID.
-pub(crate) fn lookup(tx: &Transaction<'_>, p: &Post) -> rusqlite::Result<Option<i64>> {
+pub(crate) fn lookup(tx: &Transaction<'_>, p: &Post, keys: &Keys) -> rusqlite::Result<Option<i64>> {
     let by_identity = |tx: &Transaction<'_>| -> rusqlite::Result<Option<i64>> {
         tx.prepare_cached("SELECT id FROM posts WHERE identity = ?1")?
-            .query_row([p.identity()], |r| r.get(0))
+            .query_row([&keys.identity], |r| r.get(0))
             .optional()
     };
     let by_signature = |tx: &Transaction<'_>, sql: &str, sig: &str| {
@@ -105,13 +121,13 @@ pub(crate) fn lookup(tx: &Transaction<'_>, p: &Post) -> rusqlite::Result<Option<
             .query_row([sig], |r| r.get::<_, i64>(0))
             .optional()
     };
-    let sig = p.signature();
+    let sig = &keys.signature;
     if p.post_id.is_some() {
         if let Some(id) = by_identity(tx)? {
             return Ok(Some(id));
         }
         // An ID-less copy archived earlier becomes this post.
-        return match &sig {
+        return match sig {
             Some(k) => by_signature(
                 tx,
                 "SELECT id FROM posts WHERE sig_key = ?1 AND post_id IS NULL ORDER BY id LIMIT 1",
@@ -120,7 +136,7 @@ pub(crate) fn lookup(tx: &Transaction<'_>, p: &Post) -> rusqlite::Result<Option<
             None => Ok(None),
         };
     }
-    match &sig {
+    match sig {
         Some(k) => by_signature(
             tx,
             "SELECT id FROM posts WHERE sig_key = ?1 ORDER BY post_id IS NULL, id LIMIT 1",
@@ -131,7 +147,12 @@ pub(crate) fn lookup(tx: &Transaction<'_>, p: &Post) -> rusqlite::Result<Option<
 }
 
 /// Inserts a new post and returns its row ID.
-pub(crate) fn insert(tx: &Transaction<'_>, p: &Post, at: &str) -> rusqlite::Result<i64> {
+pub(crate) fn insert(
+    tx: &Transaction<'_>,
+    p: &Post,
+    keys: &Keys,
+    at: &str,
+) -> rusqlite::Result<i64> {
     let cols = COLUMNS.names.join(", ");
     let marks = (0..COLUMNS.names.len())
         .map(|i| format!("?{}", i + 5))
@@ -142,14 +163,35 @@ pub(crate) fn insert(tx: &Transaction<'_>, p: &Post, at: &str) -> rusqlite::Resu
          VALUES (?1, ?2, ?3, ?4, {marks})"
     );
     let mut args = vec![
-        SqlValue::Text(p.identity()),
-        p.signature().map_or(SqlValue::Null, SqlValue::Text),
+        SqlValue::Text(keys.identity.clone()),
+        keys.signature
+            .clone()
+            .map_or(SqlValue::Null, SqlValue::Text),
         SqlValue::Text(at.to_string()),
         SqlValue::Text(at.to_string()),
     ];
     args.extend(values(p));
-    tx.prepare_cached(&sql)?.execute(params_from_iter(args))?;
-    Ok(tx.last_insert_rowid())
+    tx.prepare_cached(&sql)?.execute(params_from_iter(&args))?;
+    let row = tx.last_insert_rowid();
+    // The index entry, as stored (see `migrate_005.sql` for why no trigger makes it).
+    let column = |name: &str| {
+        COLUMNS
+            .names
+            .iter()
+            .position(|c| c == name)
+            .map_or(SqlValue::Null, |i| args[4 + i].clone())
+    };
+    tx.prepare_cached(
+        "INSERT INTO posts_fts(rowid, text, handle, display_name)
+         VALUES (?1, embedvault_fold(?2), embedvault_fold(?3), embedvault_fold(?4))",
+    )?
+    .execute(params![
+        row,
+        column("text"),
+        column("handle"),
+        column("display_name")
+    ])?;
+    Ok(row)
 }
 
 /// Merges a copy into the stored post `row` and returns the copy's conflicting values. A post
@@ -159,6 +201,7 @@ pub(crate) fn merge(
     tx: &Transaction<'_>,
     row: i64,
     p: &Post,
+    keys: &Keys,
     at: &str,
 ) -> rusqlite::Result<Conflicts> {
     let sql = format!("SELECT {} FROM posts WHERE id = ?1", select_list(""));
@@ -187,7 +230,7 @@ pub(crate) fn merge(
     tx.prepare_cached(
         "UPDATE posts SET last_seen = ?2, sig_key = coalesce(sig_key, ?3) WHERE id = ?1",
     )?
-    .execute(params![row, at, p.signature()])?;
+    .execute(params![row, at, keys.signature])?;
     Ok(conflicts)
 }
 
