@@ -217,7 +217,8 @@ def main(argv=None):
     ap.add_argument("--input-list", help="a text file listing WARC paths, one per line")
     ap.add_argument("--output", required=True, help="the Parquet dataset's folder or URI")
     ap.add_argument("--mode", default="error", choices=["error", "overwrite", "append"])
-    ap.add_argument("--partitions", type=int, default=0, help="input partitions (default: one per WARC file)")
+    ap.add_argument("--partitions", type=int, default=0,
+                    help="input partitions (default: one per WARC file, at most four per core of the cluster)")
     ap.add_argument("--read-with-spark", action="store_true", help="read whole files with Spark's binaryFiles")
     ap.add_argument("--threads", type=int, default=1, help="threads each task scans with (0: one per core)")
     args = ap.parse_args(argv)
@@ -245,7 +246,9 @@ def main(argv=None):
         "failures": sc.accumulator([], ListParam()),
     }
     started = time.perf_counter()
-    slices = args.partitions or len(paths)
+    # A task costs Spark about a tenth of a second whatever it reads: with many small files,
+    # tasks of several files each keep that cost from outweighing the scanning.
+    slices = args.partitions or min(len(paths), 4 * max(1, sc.defaultParallelism))
     if args.read_with_spark:
         rdd = sc.binaryFiles(",".join(paths), minPartitions=slices).mapPartitions(
             lambda it: scan_contents(it, counters, args.threads)

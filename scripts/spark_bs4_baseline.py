@@ -57,7 +57,9 @@ def main():
     counters = {"records": sc.accumulator(0), "bytes": sc.accumulator(0)}
     started = time.perf_counter()
     peers = args.peers
-    rdd = sc.parallelize(paths, len(paths)).mapPartitions(lambda it: scan_paths(it, peers, counters))
+    # Partitioned as examples/spark_archive.py partitions by default.
+    slices = min(len(paths), 4 * max(1, sc.defaultParallelism))
+    rdd = sc.parallelize(paths, slices).mapPartitions(lambda it: scan_paths(it, peers, counters))
     schema = ("file string, platform string, post_id string, url string, handle string, "
               "date_text string, text string, media array<string>")
     df = spark.createDataFrame(rdd, schema=schema)
