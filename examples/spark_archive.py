@@ -9,8 +9,9 @@ dataset: one row per sighting (a post found in one WARC record), partitioned by 
 
 Inputs are WARC paths as arguments and/or a text file listing one per line (blank lines and
 `#` comments skipped). Each Spark task opens its WARC files itself, as cc-pyspark does: local
-paths (or `file://`) directly, other URIs (`hdfs://`, `s3://`) through `pyarrow.fs`, copied to
-the task's local disk first. With `--read-with-spark`, Spark's own Hadoop file systems read
+paths (or `file://`) directly; http(s) URLs (Common Crawl's `https://data.commoncrawl.org/…`)
+downloaded, and other URIs (`hdfs://`, `s3://`) read through `pyarrow.fs`, to the task's local
+disk first. With `--read-with-spark`, Spark's own Hadoop file systems read
 each file whole instead (`binaryFiles`: `s3a://`, `hdfs://`, globs), for clusters set up for
 those.
 
@@ -142,18 +143,32 @@ def to_rows(scanned):
 
 
 def local_copy(path):
-    """A local file holding the WARC at `path` (None when `path` is local already): other URIs
-    (hdfs://, s3://, ...) are copied through pyarrow's file systems, never decompressed on the
-    way, so every record's offset stays the one in the original file."""
+    """A local file holding the WARC at `path` (None when `path` is local already): http(s) URLs
+    (Common Crawl's https://data.commoncrawl.org/...) are downloaded, other URIs (hdfs://,
+    s3://, ...) copied through pyarrow's file systems, never decompressed on the way, so every
+    record's offset stays the one in the original file."""
     if path.startswith("file://") or "://" not in path:
         return None
-    from pyarrow import fs
-
-    filesystem, inner = fs.FileSystem.from_uri(path)
-    suffix = "".join(s for s in (".warc", ".gz", ".wacz") if s in os.path.basename(inner))
+    name = path.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    suffix = "".join(s for s in (".warc", ".gz", ".wacz") if s in name)
     tmp = tempfile.NamedTemporaryFile(prefix="embedvault-", suffix=suffix or ".warc.gz", delete=False)
-    with tmp, filesystem.open_input_stream(inner, compression=None) as stream:
-        shutil.copyfileobj(stream, tmp, 1 << 20)
+    try:
+        with tmp:
+            if path.startswith(("http://", "https://")):
+                import urllib.request
+
+                request = urllib.request.Request(path, headers={"User-Agent": "embedvault-spark"})
+                with urllib.request.urlopen(request, timeout=60) as stream:
+                    shutil.copyfileobj(stream, tmp, 1 << 20)
+            else:
+                from pyarrow import fs
+
+                filesystem, inner = fs.FileSystem.from_uri(path)
+                with filesystem.open_input_stream(inner, compression=None) as stream:
+                    shutil.copyfileobj(stream, tmp, 1 << 20)
+    except BaseException:
+        os.unlink(tmp.name)
+        raise
     return tmp.name
 
 
@@ -213,7 +228,7 @@ def read_paths(args):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("warc", nargs="*", help="WARC files (local paths, file://, hdfs://, s3://)")
+    ap.add_argument("warc", nargs="*", help="WARC files (local paths, file://, http(s)://, hdfs://, s3://)")
     ap.add_argument("--input-list", help="a text file listing WARC paths, one per line")
     ap.add_argument("--output", required=True, help="the Parquet dataset's folder or URI")
     ap.add_argument("--mode", default="error", choices=["error", "overwrite", "append"])

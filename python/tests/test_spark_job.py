@@ -197,3 +197,37 @@ def test_the_rows_as_json_lines_import_to_the_archive_archive_gives(tmp_path, cl
 
 def test_the_rows_schema_covers_every_record_field():
     assert [n for n, _ in job.RECORD_COLUMNS] == embedvault.RECORD_FIELDS
+
+
+def test_a_warc_given_by_url_is_downloaded_and_named_by_its_url(tmp_path, monkeypatch):
+    import functools
+    import http.server
+    import tempfile
+
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(downloads))
+
+    warc = tmp_path / "served.warc.gz"
+    write_warc(warc)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/served.warc.gz"
+        c = counters()
+        remote = list(job.scan_paths([url, url.replace("served", "absent")], c))
+    finally:
+        server.shutdown()
+    local = list(job.scan_paths([str(warc)], counters()))
+    names = [n for n, _ in job.RECORD_COLUMNS + job.PROVENANCE_COLUMNS]
+    assert len(remote) == len(local) > 10
+    for r, l in zip(remote, local):
+        r, l = dict(zip(names, r)), dict(zip(names, l))
+        assert r["warc_file"] == url and l["warc_file"] == str(warc)
+        assert r["warc_record_offset"] == l["warc_record_offset"] and r["fragment"] == l["fragment"]
+        assert json.loads(r["input"])["input"] == f"{url}@{r['warc_record_offset']}"
+    assert c["files"].value == 1 and len(c["failures"].value) == 1
+    assert c["failures"].value[0].startswith(url.replace("served", "absent"))
+    # The downloaded copies are gone once read (the failed one too).
+    assert list(downloads.iterdir()) == []
