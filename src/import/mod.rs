@@ -3,7 +3,7 @@
 //!
 //! Rows arrive one sighting at a time and in any order: a Parquet dataset partitioned by
 //! platform holds the posts of one article in as many folders as there are platforms. They are
-//! first staged in a temporary SQLite file beside nothing (so a crawl's worth of rows never has
+//! first staged in a temporary SQLite file of their own (so a crawl's worth of rows never has
 //! to fit in memory), then read back grouped by input, in input order (a web archive's records
 //! by file and offset), each input with its posts in document order. Identical rows (the same
 //! file given twice, a partition read twice) are kept once.
