@@ -205,42 +205,11 @@ impl Archive {
             entries.push(entry);
         }
         prog.total_inputs += inputs.urls.len() as u64;
-        let mut batch: Vec<Outcome<Prepared>> = Vec::with_capacity(opts.batch);
-        let work = |input: Input| -> Outcome<Prepared> {
-            let prepared = prepare(&input, opts.time_limit);
-            scan::over_time(&input, prepared.scanned.timed_out, opts.time_limit)
-                .unwrap_or(Outcome::Read(prepared))
-        };
+        let work = |input: Input| prepared(&input, opts.time_limit);
         let jobs = || inputs.jobs_from(entries.into_iter(), opts.max_input);
-        pipeline::run(jobs, opts.max_input, opts.threads, work, |o| {
-            let size = match &o {
-                Outcome::Read(p) => p.scanned.size as u64,
-                _ => 0,
-            };
-            match &o {
-                Outcome::Read(p) => prog.posts += p.scanned.posts.len() as u64,
-                Outcome::Skipped { input, reason } => {
-                    report.skipped.push((input.clone(), reason.clone()))
-                }
-                Outcome::Failed { input, message } => {
-                    report.failures.push((input.clone(), message.clone()))
-                }
-            }
-            prog.bytes += size;
-            prog.inputs += 1;
-            progress(prog);
-            batch.push(o);
-            if batch.len() >= opts.batch.max(1) {
-                report.counts.add(&store.write_batch(run, &batch)?);
-                batch.clear();
-            }
-            Ok(())
-        })?;
-        if !batch.is_empty() {
-            report.counts.add(&store.write_batch(run, &batch)?);
-        }
-        store.finish_run(run, &report.counts)?;
-        Ok(report)
+        let mut writer = RunWriter::new(store, report, prog, opts.batch, progress);
+        pipeline::run(jobs, opts.max_input, opts.threads, work, |o| writer.take(o))?;
+        writer.finish()
     }
 
     /// Stores scan results made elsewhere as one run: the Parquet datasets a Spark job writes
@@ -259,50 +228,24 @@ impl Archive {
         progress: &mut dyn FnMut(Progress),
     ) -> Result<Report> {
         let staged = crate::import::stage(crate::import::files(paths))?;
-        let mut prog = Progress {
-            total_inputs: staged.input_count(),
+        let prog = Progress {
+            total_inputs: staged.input_count() + staged.failures.len() as u64,
             ..Progress::default()
         };
-        let store = &mut self.store;
-        let run = store.begin_run(&opts.args)?;
-        let mut report = Report {
+        let run = self.store.begin_run(&opts.args)?;
+        let report = Report {
             run,
             ..Report::default()
         };
-        let mut batch: Vec<Outcome<Prepared>> = staged
-            .failures
-            .iter()
-            .map(|(input, message)| Outcome::Failed {
+        let mut writer = RunWriter::new(&mut self.store, report, prog, opts.batch, progress);
+        for (input, message) in &staged.failures {
+            writer.take(Outcome::Failed {
                 input: input.clone(),
                 message: format!("{input}: {message}"),
-            })
-            .collect();
-        report.failures = batch
-            .iter()
-            .filter_map(|o| match o {
-                Outcome::Failed { input, message } => Some((input.clone(), message.clone())),
-                _ => None,
-            })
-            .collect();
-        staged.inputs(|o| {
-            if let Outcome::Read(p) = &o {
-                prog.posts += p.scanned.posts.len() as u64;
-                prog.bytes += p.scanned.size as u64;
-            }
-            prog.inputs += 1;
-            progress(prog);
-            batch.push(o);
-            if batch.len() >= opts.batch.max(1) {
-                report.counts.add(&store.write_batch(run, &batch)?);
-                batch.clear();
-            }
-            Ok(())
-        })?;
-        if !batch.is_empty() {
-            report.counts.add(&store.write_batch(run, &batch)?);
+            })?;
         }
-        store.finish_run(run, &report.counts)?;
-        Ok(report)
+        staged.inputs(|o| writer.take(o))?;
+        writer.finish()
     }
 
     /// Posts matching `filter`, newest first, each with every sighting.
@@ -393,6 +336,76 @@ impl Archive {
     /// gives them.
     pub(crate) fn query_full(&self, filter: &Filter) -> Result<Vec<StoredPost>> {
         query::query_with(&self.store, filter, true)
+    }
+}
+
+/// The writing side of a run (`archive`, `import`): each input's outcome counted into the
+/// progress and the report, and written in batches of whole inputs, one transaction each.
+struct RunWriter<'a> {
+    store: &'a mut Store,
+    report: Report,
+    prog: Progress,
+    batch: Vec<Outcome<Prepared>>,
+    batch_size: usize,
+    progress: &'a mut dyn FnMut(Progress),
+}
+
+impl<'a> RunWriter<'a> {
+    fn new(
+        store: &'a mut Store,
+        report: Report,
+        prog: Progress,
+        batch_size: usize,
+        progress: &'a mut dyn FnMut(Progress),
+    ) -> RunWriter<'a> {
+        RunWriter {
+            store,
+            report,
+            prog,
+            batch: Vec::with_capacity(batch_size.max(1)),
+            batch_size: batch_size.max(1),
+            progress,
+        }
+    }
+
+    /// Counts one input's outcome, reports progress, and writes the batch when it is full.
+    fn take(&mut self, o: Outcome<Prepared>) -> Result<()> {
+        match &o {
+            Outcome::Read(p) => {
+                self.prog.posts += p.scanned.posts.len() as u64;
+                self.prog.bytes += p.scanned.size as u64;
+            }
+            Outcome::Skipped { input, reason } => {
+                self.report.skipped.push((input.clone(), reason.clone()))
+            }
+            Outcome::Failed { input, message } => {
+                self.report.failures.push((input.clone(), message.clone()))
+            }
+        }
+        self.prog.inputs += 1;
+        (self.progress)(self.prog);
+        self.batch.push(o);
+        if self.batch.len() >= self.batch_size {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<()> {
+        if !self.batch.is_empty() {
+            let counts = self.store.write_batch(self.report.run, &self.batch)?;
+            self.report.counts.add(&counts);
+            self.batch.clear();
+        }
+        Ok(())
+    }
+
+    /// Writes what is left and closes the run with its counts.
+    fn finish(mut self) -> Result<Report> {
+        self.flush()?;
+        self.store
+            .finish_run(self.report.run, &self.report.counts)?;
+        Ok(self.report)
     }
 }
 
@@ -522,8 +535,15 @@ fn file_id(meta: &std::fs::Metadata) -> Option<FileId> {
     }
 }
 
+/// [`prepare`], or the input's skip when detection ran over `limit`: what a worker of a run
+/// hands the writer.
+pub(crate) fn prepared(input: &Input, limit: Option<std::time::Duration>) -> Outcome<Prepared> {
+    let p = prepare(input, limit);
+    scan::over_time(input, p.scanned.timed_out, limit).unwrap_or(Outcome::Read(p))
+}
+
 /// Scans one input and cuts out the raw fragment of each post.
-pub(crate) fn prepare(input: &Input, limit: Option<std::time::Duration>) -> Prepared {
+fn prepare(input: &Input, limit: Option<std::time::Duration>) -> Prepared {
     let origin = input.origin.path.as_deref();
     // Paths are stored absolute, so that a sighting's path (and the `dd` that cuts its span)
     // works from any folder; the records carry the same readable path as the source row.

@@ -17,7 +17,7 @@ use crate::archive;
 use crate::article::Article;
 use crate::pipeline::{self, Inputs, Outcome};
 use crate::post::{FetchInfo, Post, WarcRecord};
-use crate::scan::{self, ReadOptions, Scanned};
+use crate::scan::{ReadOptions, Scanned};
 use crate::store::{Fragment, InputKey, Prepared, VERSION};
 
 /// What an archive keeps of one input besides its records.
@@ -167,11 +167,7 @@ pub fn scan<E>(
         || inputs.jobs(opts.max_input),
         opts.max_input,
         opts.threads,
-        |input| {
-            let prepared = archive::prepare(&input, opts.time_limit);
-            scan::over_time(&input, prepared.scanned.timed_out, opts.time_limit)
-                .unwrap_or(Outcome::Read(prepared))
-        },
+        |input| archive::prepared(&input, opts.time_limit),
         |o: Outcome<Prepared>| sink(o.map(from_prepared)),
     )
 }
@@ -187,16 +183,7 @@ pub(crate) fn from_prepared(p: Prepared) -> ScannedInput {
     let s = p.scanned;
     let input = match &p.input_key {
         InputKey::Text(t) => t.clone(),
-        InputKey::Bytes(b) => {
-            let mut out = String::new();
-            for chunk in b.utf8_chunks() {
-                out.push_str(chunk.valid());
-                for x in chunk.invalid() {
-                    out.push_str(&format!("\\x{x:02X}"));
-                }
-            }
-            out
-        }
+        InputKey::Bytes(b) => crate::store::shown_bytes(b),
     };
     ScannedInput {
         info: InputInfo {

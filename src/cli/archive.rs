@@ -12,7 +12,6 @@ use super::{ArchiveArgs, Exit, messages};
 pub(super) fn run(a: ArchiveArgs) -> anyhow::Result<Exit> {
     let inputs = super::inputs(a.paths, a.fetch)?;
     let mut archive = Archive::open(&a.db.db)?;
-    let bar = (!a.talk.quiet && std::io::stderr().is_terminal()).then(progress_bar);
     let opts = ArchiveOptions {
         max_input: a.max_input,
         batch: a.batch,
@@ -28,26 +27,18 @@ pub(super) fn run(a: ArchiveArgs) -> anyhow::Result<Exit> {
             .filter(|e| !e.is_empty())
             .collect(),
     };
-    let mut bytes = 0u64;
-    let mut on_progress = |p: Progress| {
-        bytes = p.bytes;
-        if let Some(b) = &bar {
-            b.set_length(p.total_inputs.max(p.inputs));
-            b.set_position(p.inputs);
-            let secs = b.elapsed().as_secs_f64().max(0.001);
-            b.set_message(format!(
-                "{} of {}, {} posts, {}/s",
-                HumanBytes(p.bytes),
-                HumanBytes(p.total_bytes),
-                p.posts,
-                HumanBytes((p.bytes as f64 / secs) as u64)
-            ));
-        }
+    let message = |p: &Progress, secs: f64| {
+        format!(
+            "{} of {}, {} posts, {}/s",
+            HumanBytes(p.bytes),
+            HumanBytes(p.total_bytes),
+            p.posts,
+            HumanBytes((p.bytes as f64 / secs) as u64)
+        )
     };
-    let result = archive.archive_inputs(&inputs, &opts, &mut on_progress);
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
+    let (result, bytes) = with_progress(a.talk, message, |on_progress| {
+        archive.archive_inputs(&inputs, &opts, on_progress)
+    });
     let report = result?;
     // -v and -q exclude each other.
     if a.talk.verbose && !report.own_files.is_empty() {
@@ -99,8 +90,31 @@ pub(super) fn summary(
     })
 }
 
+/// Runs `run` with a progress line on a terminal (none with `-q`) whose message `message`
+/// writes from the progress and the seconds so far; gives its result and the bytes read.
+pub(super) fn with_progress<T>(
+    talk: super::Talk,
+    message: impl Fn(&Progress, f64) -> String,
+    run: impl FnOnce(&mut dyn FnMut(Progress)) -> T,
+) -> (T, u64) {
+    let bar = (!talk.quiet && std::io::stderr().is_terminal()).then(progress_bar);
+    let mut bytes = 0u64;
+    let result = run(&mut |p: Progress| {
+        bytes = p.bytes;
+        if let Some(b) = &bar {
+            b.set_length(p.total_inputs.max(p.inputs));
+            b.set_position(p.inputs);
+            b.set_message(message(&p, b.elapsed().as_secs_f64().max(0.001)));
+        }
+    });
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    (result, bytes)
+}
+
 /// The progress line: inputs done of all, bytes, posts, rate and time left.
-pub(super) fn progress_bar() -> ProgressBar {
+fn progress_bar() -> ProgressBar {
     let b = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
     b.set_style(
         ProgressStyle::with_template(

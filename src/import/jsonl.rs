@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::{Failed, info_of};
 use crate::exchange::{InputInfo, Row};
-use crate::post::Post;
+use crate::post::{Post, UnknownName};
 
 /// Hands every line of `bytes` (from the file `name`) to `put` as a row or as a failure
 /// naming the line.
@@ -89,10 +89,14 @@ fn stored_rows(
             _ => {
                 let mut p: Post = serde_json::from_value(Value::Object(post.clone()))
                     .map_err(|e| format!("not a stored post ({e})"))?;
-                p.form = serde_json::from_value(Value::from(sighting.form.clone()))
-                    .map_err(|e| bad(e.to_string()))?;
-                p.kind = serde_json::from_value(Value::from(sighting.kind.clone()))
-                    .map_err(|e| bad(e.to_string()))?;
+                p.form = sighting
+                    .form
+                    .parse()
+                    .map_err(|e: UnknownName| bad(e.to_string()))?;
+                p.kind = sighting
+                    .kind
+                    .parse()
+                    .map_err(|e: UnknownName| bad(e.to_string()))?;
                 p.detector = sighting.detector.clone();
                 p
             }

@@ -30,9 +30,7 @@ pub(crate) type Failed = (String, String);
 pub(crate) struct Staged {
     db: Connection,
     path: PathBuf,
-    /// Files read, rows kept and failures, in the order met.
-    pub files: u64,
-    pub rows: u64,
+    /// Files and rows that could not be read, in the order met.
     pub failures: Vec<Failed>,
 }
 
@@ -109,8 +107,6 @@ pub(crate) fn stage(files: Vec<Result<PathBuf, Failed>>) -> crate::Result<Staged
     let mut staged = Staged {
         db,
         path: path.clone(),
-        files: 0,
-        rows: 0,
         failures: Vec::new(),
     };
     staged
@@ -148,29 +144,21 @@ pub(crate) fn stage(files: Vec<Result<PathBuf, Failed>>) -> crate::Result<Staged
                 continue;
             }
         };
-        staged.files += 1;
-        let mut failures = Vec::new();
+        let (db, failures) = (&staged.db, &mut staged.failures);
         let mut put = |row: Result<Row, Failed>| -> crate::Result<()> {
             match row {
-                Ok(row) => put_row(&staged.db, &row).map_err(sql),
+                Ok(row) => put_row(db, &row).map_err(sql),
                 Err(f) => {
                     failures.push(f);
                     Ok(())
                 }
             }
         };
-        let mut kept = 0u64;
-        let mut count = |row: Result<Row, Failed>| {
-            kept += u64::from(row.is_ok());
-            put(row)
-        };
         if bytes.starts_with(parquet::MAGIC) {
-            parquet::rows(&name, bytes, &mut count)?;
+            parquet::rows(&name, bytes, &mut put)?;
         } else {
-            jsonl::rows(&name, &bytes, &mut count)?;
+            jsonl::rows(&name, &bytes, &mut put)?;
         }
-        staged.rows += kept;
-        staged.failures.extend(failures);
     }
     staged.db.execute_batch("COMMIT;").map_err(sql)?;
     Ok(staged)

@@ -121,11 +121,16 @@ impl rusqlite::ToSql for InputKey {
 /// different names. It is for reading only; a file literally named with a backslash, `x` and two
 /// hex digits reads the same, which is why the identity is [`InputKey`], not this.
 pub(crate) fn shown_path(path: &Path) -> String {
-    if let Some(s) = path.to_str() {
-        return s.to_string();
+    match path.to_str() {
+        Some(s) => s.to_string(),
+        None => shown_bytes(path.as_os_str().as_encoded_bytes()),
     }
+}
+
+/// Bytes of a name as [`shown_path`] shows them: UTF-8 as it is, any other byte as `\xFF`.
+pub(crate) fn shown_bytes(bytes: &[u8]) -> String {
     let mut out = String::new();
-    for chunk in path.as_os_str().as_encoded_bytes().utf8_chunks() {
+    for chunk in bytes.utf8_chunks() {
         out.push_str(chunk.valid());
         for b in chunk.invalid() {
             out.push_str(&format!("\\x{b:02X}"));
