@@ -261,16 +261,7 @@ impl Iterator for Skimmer<'_> {
                 };
                 continue;
             }
-            let mut i = ns;
-            while i < b.len()
-                && !b[i].is_ascii_whitespace()
-                && b[i] != b'/'
-                && b[i] != b'>'
-                && b[i] != b'<'
-            {
-                i += 1;
-            }
-            let name = &html[ns..i];
+            let name = &html[ns..name_end(b, ns)];
             let raw = RAW_TEXT.iter().find(|r| r.eq_ignore_ascii_case(name));
             let wanted = self.names.iter().any(|n| n.eq_ignore_ascii_case(name));
             if raw.is_none() && !wanted {
@@ -310,6 +301,14 @@ fn find_raw_end(html: &str, from: usize, name: &str, limit: usize) -> usize {
     limit
 }
 
+/// Where a tag name starting at `from` ends: at whitespace, `/`, `>`, `<` or the end.
+fn name_end(b: &[u8], from: usize) -> usize {
+    b[from..]
+        .iter()
+        .position(|&c| c.is_ascii_whitespace() || matches!(c, b'/' | b'>' | b'<'))
+        .map_or(b.len(), |p| from + p)
+}
+
 /// Lexes one tag at `lt` (which holds `<`), or `None` when the `<` does not open a tag.
 pub fn lex_tag(html: &str, lt: usize) -> Option<Tag> {
     let b = html.as_bytes();
@@ -344,11 +343,7 @@ pub fn lex_tag(html: &str, lt: usize) -> Option<Tag> {
     if !b.get(ns)?.is_ascii_alphabetic() {
         return None;
     }
-    let mut i = ns;
-    while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'/' && b[i] != b'>' && b[i] != b'<'
-    {
-        i += 1;
-    }
+    let mut i = name_end(b, ns);
     let name = ns..i;
     // Find the closing `>`, stepping over quoted attribute values. A `<` outside a quoted value
     // means the tag was never closed (the `<` opens the next one): the tag is broken. Stopping
