@@ -207,9 +207,17 @@ impl Archive {
         prog.total_inputs += inputs.urls.len() as u64;
         let work = |input: Input| prepared(&input, opts.time_limit);
         let jobs = || inputs.jobs_from(entries.into_iter(), opts.max_input);
-        let mut writer = RunWriter::new(store, report, prog, opts.batch, progress);
-        pipeline::run(jobs, opts.max_input, opts.threads, work, |o| writer.take(o))?;
-        writer.finish()
+        let writer = RunWriter::new(store, report, prog, opts.batch, progress);
+        let writer = std::cell::RefCell::new(writer);
+        pipeline::run_with_idle(
+            jobs,
+            opts.max_input,
+            opts.threads,
+            work,
+            |o| writer.borrow_mut().take(o),
+            || writer.borrow_mut().idle(),
+        )?;
+        writer.into_inner().finish()
     }
 
     /// Stores scan results made elsewhere as one run: the Parquet datasets a Spark job writes
@@ -340,15 +348,26 @@ impl Archive {
 }
 
 /// The writing side of a run (`archive`, `import`): each input's outcome counted into the
-/// progress and the report, and written in batches of whole inputs, one transaction each.
+/// progress and the report, and written as it comes into a batch, one transaction per batch. A
+/// batch is committed when it holds `batch_size` inputs, when it has been open
+/// [`BATCH_AGE`], or when the run pauses ([`RunWriter::idle`]): the write lock is never held
+/// long while inputs are still being scanned, and at the end only a commit is left to do.
 struct RunWriter<'a> {
     store: &'a mut Store,
     report: Report,
     prog: Progress,
-    batch: Vec<Outcome<Prepared>>,
+    /// Inputs written into the open batch.
+    pending: usize,
+    /// When the open batch began.
+    began: Option<std::time::Instant>,
+    /// The open batch's counts, added to the report when it commits.
+    counts: Counts,
     batch_size: usize,
     progress: &'a mut dyn FnMut(Progress),
 }
+
+/// The longest a batch stays open while inputs keep coming.
+const BATCH_AGE: std::time::Duration = std::time::Duration::from_millis(250);
 
 impl<'a> RunWriter<'a> {
     fn new(
@@ -362,13 +381,16 @@ impl<'a> RunWriter<'a> {
             store,
             report,
             prog,
-            batch: Vec::with_capacity(batch_size.max(1)),
+            pending: 0,
+            began: None,
+            counts: Counts::default(),
             batch_size: batch_size.max(1),
             progress,
         }
     }
 
-    /// Counts one input's outcome, reports progress, and writes the batch when it is full.
+    /// Counts one input's outcome, reports progress, writes it into the open batch, and
+    /// commits the batch when it is full or old.
     fn take(&mut self, o: Outcome<Prepared>) -> Result<()> {
         match &o {
             Outcome::Read(p) => {
@@ -384,18 +406,27 @@ impl<'a> RunWriter<'a> {
         }
         self.prog.inputs += 1;
         (self.progress)(self.prog);
-        self.batch.push(o);
-        if self.batch.len() >= self.batch_size {
+        self.store
+            .write_outcome(self.report.run, &o, &mut self.counts)?;
+        self.pending += 1;
+        let began = *self.began.get_or_insert_with(std::time::Instant::now);
+        if self.pending >= self.batch_size || began.elapsed() >= BATCH_AGE {
             self.flush()?;
         }
         Ok(())
     }
 
+    /// The run is waiting for inputs: commits what is written so far.
+    fn idle(&mut self) -> Result<()> {
+        self.flush()
+    }
+
     fn flush(&mut self) -> Result<()> {
-        if !self.batch.is_empty() {
-            let counts = self.store.write_batch(self.report.run, &self.batch)?;
-            self.report.counts.add(&counts);
-            self.batch.clear();
+        if self.pending > 0 || self.store.batch_open() {
+            self.store.commit_batch()?;
+            self.report.counts.add(&std::mem::take(&mut self.counts));
+            self.pending = 0;
+            self.began = None;
         }
         Ok(())
     }

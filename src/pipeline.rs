@@ -188,7 +188,31 @@ pub(crate) fn run<U, E, W, S, F, I>(
     max_input: u64,
     threads: usize,
     work: W,
+    sink: S,
+) -> Result<(), E>
+where
+    U: Send,
+    F: FnOnce() -> I + Send,
+    I: Iterator<Item = Job>,
+    W: Fn(Input) -> Outcome<U> + Sync,
+    S: FnMut(Outcome<U>) -> Result<(), E>,
+{
+    run_with_idle(jobs, max_input, threads, work, sink, || Ok(()))
+}
+
+/// How long the calling thread waits for the next result before it calls `idle`.
+const IDLE_AFTER: std::time::Duration = std::time::Duration::from_millis(20);
+
+/// [`run`], calling `idle` on the calling thread whenever nothing has been handed to `sink` for
+/// a moment ([`IDLE_AFTER`]) while workers are still busy: a writer commits what it holds there rather
+/// than keep its lock through a long input.
+pub(crate) fn run_with_idle<U, E, W, S, F, I>(
+    jobs: F,
+    max_input: u64,
+    threads: usize,
+    work: W,
     mut sink: S,
+    mut idle: impl FnMut() -> Result<(), E>,
 ) -> Result<(), E>
 where
     U: Send,
@@ -273,15 +297,35 @@ where
         // Reorder: results arrive as workers finish; hand them on in sequence.
         let mut next = 0u64;
         let mut waiting = BTreeMap::new();
-        for (seq, out) in done_rx.iter() {
-            waiting.insert(seq, out);
+        let mut handed_at = std::time::Instant::now();
+        loop {
+            match done_rx.recv_timeout(IDLE_AFTER) {
+                Ok((seq, out)) => {
+                    waiting.insert(seq, out);
+                }
+                Err(crossbeam_channel::RecvTimeoutError::Timeout) => {}
+                Err(crossbeam_channel::RecvTimeoutError::Disconnected) => break,
+            }
+            let mut handed = false;
             while let Some(out) = waiting.remove(&next) {
                 next += 1;
+                handed = true;
                 if let Err(e) = sink(out) {
                     // Dropping the receiver stops the workers and the walker.
                     drop(done_rx);
                     return Err(e);
                 }
+            }
+            // Nothing handed on for a while (no result, or only later ones while an earlier
+            // input is still being worked on).
+            if handed {
+                handed_at = std::time::Instant::now();
+            } else if handed_at.elapsed() >= IDLE_AFTER {
+                if let Err(e) = idle() {
+                    drop(done_rx);
+                    return Err(e);
+                }
+                handed_at = std::time::Instant::now();
             }
         }
         Ok(())
@@ -322,6 +366,58 @@ mod tests {
     use super::*;
     use crate::decode::DocKind;
     use crate::discover::Origin;
+
+    #[test]
+    fn idle_is_called_while_an_earlier_input_is_still_worked_on_and_order_is_kept() {
+        let dir = std::env::temp_dir().join(format!("embedvault-idle-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for name in ["a.html", "b.html", "c.html", "d.html"] {
+            std::fs::write(dir.join(name), format!("<p>{name}</p>")).unwrap();
+        }
+        let inputs = Inputs::paths(std::slice::from_ref(&dir));
+        // Each event: an input handed on, or an idle call.
+        let events = std::cell::RefCell::new(Vec::new());
+        let work = |input: Input| -> Outcome<String> {
+            let shown = input.shown();
+            if shown.ends_with("b.html") {
+                std::thread::sleep(IDLE_AFTER * 10);
+            }
+            Outcome::Read(shown)
+        };
+        run_with_idle(
+            || inputs.jobs(1 << 20),
+            1 << 20,
+            2,
+            work,
+            |o| {
+                let Outcome::Read(p) = o else { panic!("{o:?}") };
+                events
+                    .borrow_mut()
+                    .push(p.rsplit('/').next().unwrap().to_string());
+                Ok::<(), ()>(())
+            },
+            || {
+                events.borrow_mut().push("idle".into());
+                Ok(())
+            },
+        )
+        .unwrap();
+        let events = events.into_inner();
+        let handed: Vec<&str> = events
+            .iter()
+            .map(String::as_str)
+            .filter(|e| *e != "idle")
+            .collect();
+        assert_eq!(handed, ["a.html", "b.html", "c.html", "d.html"]);
+        // While b was worked on (after a was handed on, before b), the sink was told.
+        let a = events.iter().position(|e| e == "a.html").unwrap();
+        let b = events.iter().position(|e| e == "b.html").unwrap();
+        assert!(
+            events[a..b].iter().any(|e| e == "idle"),
+            "no idle call while b was scanned: {events:?}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn a_panic_on_one_input_is_a_named_failure_of_that_input_and_the_rest_are_read() {

@@ -877,3 +877,64 @@ fn the_warc_holds_each_request_and_response_with_exact_lengths_and_digests() {
         "application/http; msgtype=response"
     );
 }
+
+#[test]
+fn what_a_run_has_archived_can_be_read_while_it_waits_on_a_slow_page() {
+    let release = Arc::new(AtomicBool::new(false));
+    let held = release.clone();
+    let server = Server::start(move |_, _| {
+        let start = Instant::now();
+        while !held.load(Ordering::SeqCst) && start.elapsed() < Duration::from_secs(30) {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        Reply::html(PAGE)
+    });
+    let dir = temp_dir("fetch-readable-while-waiting");
+    let db = dir.join("archive.db");
+    let inputs = embedvault::Inputs {
+        paths: vec![crate::support::root().join("samples/twitter/blockquote-modern.html")],
+        urls: vec![server.url("/slow")],
+        fetch: FetchOptions {
+            timeout: Duration::from_secs(40),
+            ..quick()
+        },
+        ..embedvault::Inputs::default()
+    };
+    let run = {
+        let db = db.clone();
+        std::thread::spawn(move || {
+            let mut archive = embedvault::Archive::open(&db).unwrap();
+            archive
+                .archive_inputs(&inputs, &embedvault::ArchiveOptions::default(), &mut |_| {})
+                .unwrap()
+        })
+    };
+    // The page is held until the file's post can be read from another connection.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut during = Vec::new();
+    while during.is_empty() && Instant::now() < deadline {
+        if let Ok(archive) = embedvault::Archive::open_read_only(&db) {
+            during = archive
+                .query(&embedvault::Filter::default())
+                .unwrap_or_default();
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let waited = server.hits("/slow");
+    release.store(true, Ordering::SeqCst);
+    let report = run.join().unwrap();
+    assert_eq!(waited, 1, "the slow page was being fetched meanwhile");
+    assert_eq!(
+        during.len(),
+        1,
+        "the file's post was readable during the run"
+    );
+    assert_eq!(report.counts.inputs_seen, 2);
+    assert!(report.failures.is_empty(), "{:?}", report.failures);
+    let after = embedvault::Archive::open_read_only(&db)
+        .unwrap()
+        .query(&embedvault::Filter::default())
+        .unwrap();
+    assert_eq!(after.len(), 1);
+    assert_eq!(after[0].post.post_id, during[0].post.post_id);
+}
