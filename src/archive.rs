@@ -109,6 +109,11 @@ pub struct Progress {
     /// Bytes of the run's files on disk, summed before it starts (compressed files count as
     /// stored; standard input counts nothing).
     pub total_bytes: u64,
+    /// Of [`Progress::total_bytes`], the bytes done so far: a file's size once it is read, and
+    /// a web archive's bytes up to the end of the last record handled (its whole size once the
+    /// next input begins). A web archive is one file but many inputs, so this, not
+    /// [`Progress::inputs`], says how far a run over web archives has come.
+    pub done_bytes: u64,
 }
 
 impl Archive {
@@ -364,6 +369,59 @@ struct RunWriter<'a> {
     counts: Counts,
     batch_size: usize,
     progress: &'a mut dyn FnMut(Progress),
+    disk: DiskDone,
+}
+
+/// The bytes on disk a run has done (for [`Progress::done_bytes`]), from the inputs read in
+/// order: files by their size, a web archive by the end of its latest record.
+#[derive(Default)]
+struct DiskDone {
+    /// Bytes of the files done whole.
+    whole: u64,
+    /// The web archive being read: its file, its size, and the end of its latest record.
+    warc: Option<(String, u64, u64)>,
+}
+
+impl DiskDone {
+    /// Takes one input read; the bytes done after it.
+    fn read(&mut self, p: &Prepared) -> u64 {
+        match &p.scanned.warc {
+            Some(w) => {
+                if self.warc.as_ref().is_none_or(|(file, ..)| *file != w.file) {
+                    self.close();
+                    let size = std::fs::metadata(&w.file).map_or(0, |m| m.len());
+                    self.warc = Some((w.file.clone(), size, 0));
+                }
+                if let Some((_, size, end)) = self.warc.as_mut()
+                    && matches!(w.offsets.as_str(), "file" | "gzip-member")
+                {
+                    // Offsets in the file itself; elsewhere (a decompressed stream, a deflated
+                    // package entry) they do not measure the file, which then counts when done.
+                    *end = (*end).max(w.offset.saturating_add(w.length)).min(*size);
+                }
+            }
+            None => {
+                self.close();
+                self.whole += match (&p.path, p.gzip) {
+                    (Some(path), true) => std::fs::metadata(path).map_or(0, |m| m.len()),
+                    (Some(_), false) => p.scanned.size as u64,
+                    (None, _) => 0,
+                };
+            }
+        }
+        self.done()
+    }
+
+    /// The web archive being read is done.
+    fn close(&mut self) {
+        if let Some((_, size, _)) = self.warc.take() {
+            self.whole += size;
+        }
+    }
+
+    fn done(&self) -> u64 {
+        self.whole + self.warc.as_ref().map_or(0, |(_, _, end)| *end)
+    }
 }
 
 /// The longest a batch stays open while inputs keep coming.
@@ -386,6 +444,7 @@ impl<'a> RunWriter<'a> {
             counts: Counts::default(),
             batch_size: batch_size.max(1),
             progress,
+            disk: DiskDone::default(),
         }
     }
 
@@ -396,6 +455,7 @@ impl<'a> RunWriter<'a> {
             Outcome::Read(p) => {
                 self.prog.posts += p.scanned.posts.len() as u64;
                 self.prog.bytes += p.scanned.size as u64;
+                self.prog.done_bytes = self.disk.read(p);
             }
             Outcome::Skipped { input, reason } => {
                 self.report.skipped.push((input.clone(), reason.clone()))

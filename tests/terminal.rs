@@ -89,6 +89,66 @@ fn char_at(line: &str, col: usize) -> Option<char> {
     None
 }
 
+#[test]
+fn archive_of_a_web_archive_measures_progress_in_the_files_bytes() {
+    // Enough records for the line to be drawn several times during the run.
+    let n = 1500;
+    let dir = many_pages("terminal-warc", n);
+    // The pages as one .warc.gz, one gzip member per record, a request before each response.
+    let mut warc = Vec::new();
+    for (i, page) in crate::support::files(&dir.join("pages")).iter().enumerate() {
+        let url = format!("https://news.example/{i}");
+        let request = format!("GET /{i} HTTP/1.1\r\nHost: news.example\r\n\r\n");
+        warc.extend(crate::warc::gzip(&crate::warc::record(
+            "request",
+            Some(&url),
+            "application/http; msgtype=request",
+            request.as_bytes(),
+            2 * i,
+        )));
+        let body = std::fs::read(page).unwrap();
+        let block = crate::warc::http("Content-Type: text/html; charset=utf-8\r\n", &body);
+        warc.extend(crate::warc::gzip(&crate::warc::record(
+            "response",
+            Some(&url),
+            "application/http; msgtype=response",
+            &block,
+            2 * i + 1,
+        )));
+    }
+    std::fs::write(dir.join("pages.warc.gz"), &warc).unwrap();
+    let raw = on_terminal(
+        &dir,
+        120,
+        &["archive", "pages.warc.gz", "--db", "w.db", "--threads", "1"],
+    );
+    let plain = strip_escapes(&raw);
+    // Measured in the file's bytes: a share of its size, never more, while the inputs (its
+    // records) are counted as they come.
+    let of_total = format!(" of {}, ", indicatif::HumanBytes(warc.len() as u64));
+    let lines: Vec<&str> = plain
+        .split(['\r', '\n'])
+        .filter(|l| l.contains(" inputs, ") && l.contains(&of_total))
+        .collect();
+    assert!(!lines.is_empty(), "no progress line in {raw:?}");
+    let percents: Vec<u64> = lines
+        .iter()
+        .filter_map(|l| l.split('%').next()?.rsplit(' ').next()?.parse().ok())
+        .collect();
+    assert!(!percents.is_empty(), "{lines:?}");
+    assert!(percents.iter().all(|p| *p <= 100), "{percents:?}");
+    assert!(percents.windows(2).all(|w| w[0] <= w[1]), "{percents:?}");
+    // Past the start: the first records' bytes were counted before the run ended.
+    assert!(percents.iter().any(|p| *p > 0 && *p < 100), "{percents:?}");
+    let summary = screen_lines(&raw);
+    assert!(
+        summary
+            .last()
+            .is_some_and(|l| l.contains(&format!("{n} input(s) seen"))),
+        "{summary:?}"
+    );
+}
+
 /// A folder of `n` pages: the everyday fixtures over and over, under new names.
 fn many_pages(name: &str, n: usize) -> std::path::PathBuf {
     let dir = temp_dir(name);
@@ -115,15 +175,22 @@ fn archive_draws_progress_with_totals_on_a_terminal_and_tables_fit_80_and_120_co
         100,
         &["archive", "pages", "--db", "t.db", "--threads", "1"],
     );
-    // The progress line: inputs done of the total, the percentage, bytes, posts, rate, ETA.
+    // The progress line over files: the share of their bytes done, the inputs so far, bytes
+    // done of the total, posts, rate, ETA.
     let plain = strip_escapes(&raw);
+    let total: u64 = crate::support::files(&dir.join("pages"))
+        .iter()
+        .map(|f| std::fs::metadata(f).unwrap().len())
+        .sum();
+    let of_total = format!(" of {}, ", indicatif::HumanBytes(total));
     let progress = plain
         .split(['\r', '\n'])
-        .rfind(|l| l.contains(&format!("/{n} inputs (")) && l.contains(" posts, "))
+        .rfind(|l| l.contains(" inputs, ") && l.contains(&of_total) && l.contains(" posts, "))
         .unwrap_or_else(|| panic!("no progress line in {raw:?}"));
-    for part in ["%), ", " of ", " posts, ", "/s, ", "ETA "] {
+    for part in ["%, ", " posts, ", "/s, ", "ETA "] {
         assert!(progress.contains(part), "{part:?} in {progress:?}");
     }
+    assert!(!progress.contains(&format!("/{n}")), "{progress:?}");
     // It is cleared at the end: the summary is what stays.
     let lines = screen_lines(&raw);
     let last = lines.last().expect("a summary");

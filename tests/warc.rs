@@ -27,7 +27,13 @@ struct Page {
     url: String,
 }
 
-fn record(kind: &str, uri: Option<&str>, content_type: &str, block: &[u8], n: usize) -> Vec<u8> {
+pub(crate) fn record(
+    kind: &str,
+    uri: Option<&str>,
+    content_type: &str,
+    block: &[u8],
+    n: usize,
+) -> Vec<u8> {
     let mut head = format!(
         "WARC/1.1\r\nWARC-Type: {kind}\r\nWARC-Date: 2024-05-0{}T10:00:00Z\r\nWARC-Record-ID: <urn:uuid:00000000-0000-4000-8000-{n:012}>\r\n",
         1 + n % 9
@@ -45,13 +51,13 @@ fn record(kind: &str, uri: Option<&str>, content_type: &str, block: &[u8], n: us
     out
 }
 
-fn http(headers: &str, body: &[u8]) -> Vec<u8> {
+pub(crate) fn http(headers: &str, body: &[u8]) -> Vec<u8> {
     let mut out = format!("HTTP/1.1 200 OK\r\n{headers}\r\n").into_bytes();
     out.extend_from_slice(body);
     out
 }
 
-fn gzip(bytes: &[u8]) -> Vec<u8> {
+pub(crate) fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut gz = GzEncoder::new(Vec::new(), Compression::default());
     gz.write_all(bytes).expect("gzip");
     gz.finish().expect("gzip")

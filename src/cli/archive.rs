@@ -30,13 +30,16 @@ pub(super) fn run(a: ArchiveArgs) -> anyhow::Result<Exit> {
     let message = |p: &Progress, secs: f64| {
         format!(
             "{} of {}, {} posts, {}/s",
-            HumanBytes(p.bytes),
+            HumanBytes(p.done_bytes),
             HumanBytes(p.total_bytes),
             p.posts,
-            HumanBytes((p.bytes as f64 / secs) as u64)
+            HumanBytes((p.done_bytes as f64 / secs) as u64)
         )
     };
-    let (result, bytes) = with_progress(a.talk, message, |on_progress| {
+    // Files alone are measured in bytes (a web archive is one file but many inputs); with URLs,
+    // whose sizes are unknown until fetched, in inputs.
+    let by_bytes = inputs.urls.is_empty();
+    let (result, bytes) = with_progress(a.talk, by_bytes, message, |on_progress| {
         archive.archive_inputs(&inputs, &opts, on_progress)
     });
     let report = result?;
@@ -91,20 +94,40 @@ pub(super) fn summary(
 }
 
 /// Runs `run` with a progress line on a terminal (none with `-q`) whose message `message`
-/// writes from the progress and the seconds so far; gives its result and the bytes read.
+/// writes from the progress and the seconds so far; gives its result and the bytes read. The
+/// bar measures the bytes of the run's files when `by_bytes` (and they are known), else the
+/// inputs.
 pub(super) fn with_progress<T>(
     talk: super::Talk,
+    by_bytes: bool,
     message: impl Fn(&Progress, f64) -> String,
     run: impl FnOnce(&mut dyn FnMut(Progress)) -> T,
 ) -> (T, u64) {
-    let bar = (!talk.quiet && std::io::stderr().is_terminal()).then(progress_bar);
+    let bar = (!talk.quiet && std::io::stderr().is_terminal()).then(|| progress_bar(false));
+    let mut in_bytes = None;
     let mut bytes = 0u64;
     let result = run(&mut |p: Progress| {
         bytes = p.bytes;
-        if let Some(b) = &bar {
+        let Some(b) = &bar else {
+            return;
+        };
+        // The totals are known from the first report on.
+        let in_bytes = *in_bytes.get_or_insert_with(|| {
+            let yes = by_bytes && p.total_bytes > 0;
+            if yes {
+                b.set_style(style(true));
+            }
+            yes
+        });
+        let secs = b.elapsed().as_secs_f64().max(0.001);
+        if in_bytes {
+            b.set_length(p.total_bytes.max(p.done_bytes));
+            b.set_position(p.done_bytes);
+            b.set_message(format!("{} inputs, {}", p.inputs, message(&p, secs)));
+        } else {
             b.set_length(p.total_inputs.max(p.inputs));
             b.set_position(p.inputs);
-            b.set_message(message(&p, b.elapsed().as_secs_f64().max(0.001)));
+            b.set_message(message(&p, secs));
         }
     });
     if let Some(b) = bar {
@@ -113,15 +136,20 @@ pub(super) fn with_progress<T>(
     (result, bytes)
 }
 
-/// The progress line: inputs done of all, bytes, posts, rate and time left.
-fn progress_bar() -> ProgressBar {
+/// The progress line: inputs done of all (or, `by_bytes`, the share of the files' bytes done
+/// and the inputs so far), bytes, posts, rate and time left.
+fn progress_bar(by_bytes: bool) -> ProgressBar {
     let b = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
-    b.set_style(
-        ProgressStyle::with_template(
-            "{bar:20} {pos}/{len} inputs ({percent}%), {msg}, ETA {eta} [{elapsed}]",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
+    b.set_style(style(by_bytes));
     b.enable_steady_tick(Duration::from_millis(200));
     b
+}
+
+fn style(by_bytes: bool) -> ProgressStyle {
+    let template = if by_bytes {
+        "{bar:20} {percent}%, {msg}, ETA {eta} [{elapsed}]"
+    } else {
+        "{bar:20} {pos}/{len} inputs ({percent}%), {msg}, ETA {eta} [{elapsed}]"
+    };
+    ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar())
 }

@@ -12,7 +12,7 @@ pub(super) fn run(a: ImportArgs) -> anyhow::Result<Exit> {
         args: std::env::args().skip(1).collect(),
     };
     let message = |p: &Progress, _secs: f64| format!("{} posts", p.posts);
-    let (result, bytes) = super::archive::with_progress(a.talk, message, |on_progress| {
+    let (result, bytes) = super::archive::with_progress(a.talk, false, message, |on_progress| {
         archive.import(&a.paths, &opts, on_progress)
     });
     super::archive::summary("imported", &a.db.db, a.talk, &result?, bytes)
