@@ -335,6 +335,45 @@ fn a_status_after_a_redirect_names_the_url_that_answered_it() {
             server.url("/gone")
         )
     );
+    // What was exchanged on the way is kept: the redirect, then the error answer with its body.
+    let exchanged: Vec<(&str, u16, &[u8])> = error
+        .exchanges
+        .iter()
+        .map(|e| (e.url.as_str(), e.status, e.body.as_slice()))
+        .collect();
+    let (old, gone) = (server.url("/old"), server.url("/gone"));
+    assert_eq!(
+        exchanged,
+        [
+            (old.as_str(), 302, &b""[..]),
+            (gone.as_str(), 410, &b"gone"[..])
+        ]
+    );
+    // Written to a WARC, each is a request and a response record.
+    let mut warc = WarcWriter::new(Vec::new(), "failed.warc.gz").unwrap();
+    warc.write_failed(&error).unwrap();
+    let records = read_warc(&warc.finish().unwrap());
+    let kinds: Vec<(&str, &str)> = records
+        .iter()
+        .map(|r| {
+            (
+                r.fields["WARC-Type"].as_str(),
+                r.fields.get("WARC-Target-URI").map_or("", |u| u.as_str()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("warcinfo", ""),
+            ("request", old.as_str()),
+            ("response", old.as_str()),
+            ("request", gone.as_str()),
+            ("response", gone.as_str()),
+        ]
+    );
+    assert!(records[4].block.starts_with(b"HTTP/1.1 410 Gone\r\n"));
+    assert!(records[4].block.ends_with(b"\r\n\r\ngone"));
 }
 
 #[test]
@@ -363,6 +402,10 @@ fn a_server_error_that_persists_fails_after_every_retry_with_backoff() {
     );
     assert_eq!(error.attempts, 3);
     assert_eq!(server.hits("/down"), 3);
+    // The last answer is kept.
+    assert_eq!(error.exchanges.len(), 1);
+    assert_eq!(error.exchanges[0].status, 503);
+    assert_eq!(error.exchanges[0].body, b"down");
     // Backoff 20 ms then 40 ms.
     assert!(started.elapsed() >= Duration::from_millis(60));
     assert_eq!(

@@ -204,13 +204,46 @@ fn urls_are_fetched_kept_and_written_to_a_warc_that_archives_to_the_same_posts()
         );
         assert_eq!(raw.stdout, page[start..end]);
     }
-    // What was fetched, written as a WARC and archived again: the same posts and URLs.
+    // The missing page's answer is in the WARC too, request and response, as evidence: the
+    // status and the body the server sent.
+    let mut text = Vec::new();
+    std::io::Read::read_to_end(
+        &mut flate2::read::MultiGzDecoder::new(std::fs::File::open(&warc).expect("warc")),
+        &mut text,
+    )
+    .expect("gzip");
+    let text = String::from_utf8_lossy(&text);
+    let missing = format!("WARC-Target-URI: {}\r\n", server.url("/missing"));
+    let records: Vec<&str> = text
+        .split("WARC/1.1\r\n")
+        .filter(|r| r.contains(&missing))
+        .collect();
+    assert_eq!(records.len(), 2, "{records:?}");
+    assert!(
+        records[0].contains("WARC-Type: request\r\n"),
+        "{}",
+        records[0]
+    );
+    assert!(
+        records[1].contains("WARC-Type: response\r\n")
+            && records[1].contains("HTTP/1.1 404 Not Found\r\n")
+            && records[1].ends_with("\r\n\r\nnot here\r\n\r\n"),
+        "{}",
+        records[1]
+    );
+    // What was fetched, written as a WARC and archived again: the same posts and URLs; the
+    // error answer is no article and is counted as skipped.
     let db2 = dir.join("b.db");
     let d2 = db2.to_str().expect("utf-8");
-    let out = archive(&[warc.to_str().expect("utf-8"), "--db", d2]);
+    let out = archive(&[warc.to_str().expect("utf-8"), "--db", d2, "-v"]);
     assert_eq!(
         out.status.code(),
         Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("response(s) with HTTP status 4xx"),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );

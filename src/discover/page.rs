@@ -12,7 +12,7 @@ use crate::post::FetchInfo;
 
 /// Fetches `urls` (see [`crate::fetch::fetch_all`]) and yields each as a job: a page to open,
 /// or the failure of a URL named with its reason. With `warc_out`, every page is also written
-/// there; a WARC that cannot be written is a failure named by its path, and fetching goes on.
+/// there, and what a failed URL exchanged (redirects, an error answer); a WARC that cannot be written is a failure named by its path, and fetching goes on.
 pub(crate) fn fetch(
     urls: Vec<String>,
     opts: &FetchOptions,
@@ -47,10 +47,18 @@ pub(crate) fn fetch(
                 }
                 Some(Job::Page(Box::new(page)))
             }
-            Some((url, Err(e))) => Some(Job::Done(Outcome::Failed {
-                message: format!("{e}"),
-                input: url,
-            })),
+            Some((url, Err(e))) => {
+                if let Some((path, w)) = writer.as_mut()
+                    && let Err(err) = w.write_failed(&e)
+                {
+                    pending = Some(warc_failure(path, &err));
+                    writer = None;
+                }
+                Some(Job::Done(Outcome::Failed {
+                    message: format!("{e}"),
+                    input: url,
+                }))
+            }
             None => {
                 done = true;
                 let (path, w) = writer.take()?;

@@ -102,6 +102,7 @@ fn fail_all(urls: Vec<String>, why: &str, tx: &mpsc::Sender<Done>) {
             url: url.clone(),
             kind: FetchErrorKind::Http(why.to_owned()),
             attempts: 0,
+            exchanges: Vec::new(),
         };
         let _ = tx.send(Done {
             index,
@@ -180,6 +181,7 @@ impl Tasks {
                 url: url.clone(),
                 kind: FetchErrorKind::Http("internal error: the fetch of this URL panicked".into()),
                 attempts: 0,
+                exchanges: Vec::new(),
             };
             let _ = tx.send(Done {
                 index,
@@ -210,6 +212,8 @@ struct Failure {
     kind: FetchErrorKind,
     retry: bool,
     retry_after: Option<Duration>,
+    /// The response that failed, when a server answered (an error status).
+    exchange: Option<Box<Exchange>>,
 }
 
 impl Failure {
@@ -218,6 +222,7 @@ impl Failure {
             kind,
             retry: false,
             retry_after: None,
+            exchange: None,
         }
     }
 
@@ -226,6 +231,7 @@ impl Failure {
             kind,
             retry: true,
             retry_after: None,
+            exchange: None,
         }
     }
 }
@@ -245,28 +251,38 @@ struct Page {
 
 /// One URL: redirects followed and recorded, each hop with its retries.
 async fn fetch_one(context: &Context, requested: &str) -> Result<Fetched, FetchError> {
-    let error = |kind, attempts| FetchError {
+    let error = |kind, attempts, exchanges| FetchError {
         url: requested.to_owned(),
         kind,
         attempts,
+        exchanges,
     };
-    let mut url = parse_url(requested).map_err(|why| error(FetchErrorKind::InvalidUrl(why), 0))?;
+    let mut url = parse_url(requested)
+        .map_err(|why| error(FetchErrorKind::InvalidUrl(why), 0, Vec::new()))?;
     let mut hops: Vec<Exchange> = Vec::new();
     loop {
         let redirected = !hops.is_empty();
         let (hop, attempts) = with_retries(context, &url, redirected).await;
-        match hop.map_err(|kind| error(kind, attempts))? {
+        let hop = match hop {
+            Ok(hop) => hop,
+            Err(failure) => {
+                hops.extend(failure.exchange.map(|e| *e));
+                return Err(error(failure.kind, attempts, hops));
+            }
+        };
+        match hop {
             Hop::Redirect(exchange, next) => {
                 hops.push(exchange);
                 if hops.len() > context.opts.max_redirects {
                     let kind = FetchErrorKind::TooManyRedirects(context.opts.max_redirects);
-                    return Err(error(kind, attempts));
+                    return Err(error(kind, attempts, hops));
                 }
                 url = next;
             }
             Hop::Page(page) => {
+                let kept = hops.clone();
                 return finish(context, requested, hops, page)
-                    .map_err(|kind| error(kind, attempts));
+                    .map_err(|kind| error(kind, attempts, kept));
             }
         }
     }
@@ -330,7 +346,7 @@ async fn with_retries(
     context: &Context,
     url: &Url,
     redirected: bool,
-) -> (Result<Hop, FetchErrorKind>, u32) {
+) -> (Result<Hop, Failure>, u32) {
     let opts = &context.opts;
     let host = url.host_str().unwrap_or_default();
     let mut attempts = 0;
@@ -338,7 +354,7 @@ async fn with_retries(
         attempts += 1;
         let Some(pass) = context.gates.enter(host).await else {
             let kind = FetchErrorKind::Http("the fetcher was shut down".into());
-            return (Err(kind), attempts);
+            return (Err(Failure::fatal(kind)), attempts);
         };
         let outcome = if opts.timeout.is_zero() {
             request(context, url, redirected).await
@@ -351,7 +367,7 @@ async fn with_retries(
         match outcome {
             Ok(hop) => return (Ok(hop), attempts),
             Err(failure) if !failure.retry || attempts > opts.retries => {
-                return (Err(failure.kind), attempts);
+                return (Err(failure), attempts);
             }
             Err(failure) => {
                 let backoff = opts.backoff.saturating_mul(1u32 << (attempts - 1).min(16));
@@ -400,7 +416,7 @@ async fn request(context: &Context, url: &Url, redirected: bool) -> Result<Hop, 
         request_headers,
         remote_addr: response.remote_addr().map(|a| a.to_string()),
     };
-    let status_failure = |retry| Failure {
+    let status_failure = |retry, exchange| Failure {
         kind: FetchErrorKind::Status {
             code: status,
             url: redirected.then(|| url.to_string()),
@@ -409,6 +425,7 @@ async fn request(context: &Context, url: &Url, redirected: bool) -> Result<Hop, 
         retry_after: retry
             .then(|| header("retry-after").and_then(|v| retry_after(v, Utc::now())))
             .flatten(),
+        exchange: Some(Box::new(exchange)),
     };
     if matches!(status, 301 | 302 | 303 | 307 | 308) {
         let Some(location) = header("location") else {
@@ -430,11 +447,16 @@ async fn request(context: &Context, url: &Url, redirected: bool) -> Result<Hop, 
         return Ok(Hop::Redirect(exchange, next));
     }
     let retryable = status == 429 || (500..600).contains(&status) && !matches!(status, 501 | 505);
-    if retryable {
-        return Err(status_failure(true));
-    }
-    if !(200..300).contains(&status) {
-        return Err(status_failure(false));
+    if retryable || !(200..300).contains(&status) {
+        // The answer is evidence too (a page gone, a server down): its start is kept with the
+        // failure, for a WARC of what was fetched. A body that cannot be read is left empty.
+        let body = read_body(&mut response, HOP_BODY_CAP)
+            .await
+            .map(|(body, _)| body)
+            .unwrap_or_default();
+        exchange.headers = headers.clone();
+        exchange.body = body;
+        return Err(status_failure(retryable, exchange));
     }
     let (content_type, charset) = match header("content-type") {
         Some(value) => split_content_type(value),

@@ -190,6 +190,10 @@ pub struct FetchError {
     /// How many requests were made for the step that failed (1 when it was not retried, 0 when
     /// none was sent).
     pub attempts: u32,
+    /// What was exchanged on the way, in order: the redirects followed and, when the server
+    /// answered with an error status, that answer (its body up to 64 KiB, as for redirects).
+    /// [`WarcWriter::write_failed`] writes them: a page that answered 404 is evidence too.
+    pub exchanges: Vec<Exchange>,
 }
 
 impl fmt::Display for FetchError {

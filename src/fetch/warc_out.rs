@@ -92,6 +92,16 @@ impl<W: Write> WarcWriter<W> {
         self.exchange(&View::page(page))
     }
 
+    /// Writes what a failed fetch exchanged: a request and a response record for each redirect
+    /// and for the error answer that ended it (see [`super::FetchError::exchanges`]); nothing
+    /// when no server answered.
+    pub fn write_failed(&mut self, failure: &super::FetchError) -> io::Result<()> {
+        for hop in &failure.exchanges {
+            self.exchange(&View::hop(hop))?;
+        }
+        Ok(())
+    }
+
     /// Flushes the output and hands it back.
     pub fn finish(mut self) -> io::Result<W> {
         self.out.flush()?;
