@@ -292,7 +292,11 @@ impl Archive {
         let bytes = if let Some(page) = &src.page {
             crate::discover::gzip::decompress(page, u64::MAX)
                 .map_err(|_| fail("the kept page is corrupt".into()))?
-        } else if let Some(place) = &src.warc {
+        } else if let Some(place) = src
+            .warc
+            .as_ref()
+            .filter(|w| w.file != crate::discover::warc::STDIN)
+        {
             crate::discover::warc::payload_at(place, u64::MAX).map_err(fail)?
         } else if let Some(path) = &src.path {
             let raw = std::fs::read(path).map_err(|e| fail(format!("cannot read {path}: {e}")))?;
@@ -675,14 +679,18 @@ fn prepare(input: &Input, limit: Option<std::time::Duration>) -> Prepared {
 /// The identity of an input across runs: a file's absolute path (so `samples` and `./samples`
 /// are the same input; symbolic links are not resolved, which would cost system calls per
 /// input), byte for byte ([`InputKey`]); a web-archive record's file and offset
-/// (`FILE@OFFSET`, `FILE!ENTRY@OFFSET` in a WACZ); a fetched page's URL as given; `-` for
-/// standard input.
+/// (`FILE@OFFSET`, `FILE!ENTRY@OFFSET` in a WACZ, `-@OFFSET` from standard input); a fetched
+/// page's URL as given; `-` for standard input.
 fn input_key(input: &Input, abs: Option<&Path>) -> InputKey {
     if let Some(f) = &input.origin.fetch {
         return InputKey::Text(f.requested_url.clone());
     }
     match (abs, &input.origin.warc) {
-        (None, _) => InputKey::Text("-".into()),
+        (None, Some(w)) => InputKey::Text(crate::discover::warc::record_name(
+            Path::new(crate::discover::warc::STDIN),
+            w,
+        )),
+        (None, None) => InputKey::Text("-".into()),
         (Some(p), Some(w)) => InputKey::Text(crate::discover::warc::record_name(p, w)),
         (Some(p), None) => InputKey::of_path(p),
     }

@@ -96,35 +96,18 @@ impl Inputs {
                         && discover::warc::looks_like_warc(&p) =>
                 {
                     let shown = p.display().to_string();
-                    let mut records = Some(discover::warc::read(p, max_input));
-                    // Splitting runs on the walking thread: a bug on one archive must cost
-                    // that archive only, as a panic on a worker costs one input.
-                    Box::new(std::iter::from_fn(move || {
-                        let next = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                            records.as_mut()?.next()
-                        }));
-                        match next {
-                            Ok(Some(discover::warc::Item::Record(r))) => {
-                                Some(Job::Record(Box::new(r)))
-                            }
-                            Ok(Some(discover::warc::Item::Done(o))) => Some(Job::Done(o)),
-                            Ok(None) => None,
-                            Err(panic) => {
-                                records = None;
-                                Some(Job::Done(Outcome::Failed {
-                                    message: format!(
-                                        "{shown}: embedvault failed reading this web archive \
-                                             (internal error: {}); its later records were not \
-                                             read; please report it with the file",
-                                        panic_text(&*panic)
-                                    ),
-                                    input: shown.clone(),
-                                }))
-                            }
-                        }
-                    }))
+                    Box::new(web_archive(discover::warc::read(p, max_input), shown))
                 }
-                Ok(None) => Box::new(std::iter::once(Job::Path(Ok(None), stdin_url.clone()))),
+                // Standard input: a web archive is read record by record, a page whole.
+                Ok(None) => match discover::peek_stdin() {
+                    Some(head) if discover::warc::starts_web_archive(&head) == Some(true) => {
+                        let rest = Box::new(std::io::stdin());
+                        let records = discover::warc::read_stdin(head, rest, max_input);
+                        Box::new(web_archive(records, "<stdin>".into()))
+                    }
+                    Some(head) => Box::new(std::iter::once(Job::Stdin(head, stdin_url.clone()))),
+                    None => Box::new(std::iter::once(Job::Path(Ok(None), stdin_url.clone()))),
+                },
                 entry => Box::new(std::iter::once(Job::Path(entry, None))),
             }
         });
@@ -142,10 +125,42 @@ impl Inputs {
     }
 }
 
+/// The jobs of a web archive's records, read on the walking thread. A bug on one archive must
+/// cost that archive only, as a panic on a worker costs one input: its later records are then
+/// not read, and the failure says so.
+fn web_archive(
+    records: impl Iterator<Item = discover::warc::Item> + Send,
+    shown: String,
+) -> impl Iterator<Item = Job> {
+    let mut records = Some(records);
+    std::iter::from_fn(move || {
+        let next =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| records.as_mut()?.next()));
+        match next {
+            Ok(Some(discover::warc::Item::Record(r))) => Some(Job::Record(Box::new(r))),
+            Ok(Some(discover::warc::Item::Done(o))) => Some(Job::Done(o)),
+            Ok(None) => None,
+            Err(panic) => {
+                records = None;
+                Some(Job::Done(Outcome::Failed {
+                    message: format!(
+                        "{shown}: embedvault failed reading this web archive (internal error: \
+                         {}); its later records were not read; please report it with the file",
+                        panic_text(&*panic)
+                    ),
+                    input: shown.clone(),
+                }))
+            }
+        }
+    })
+}
+
 /// One input to read, as the walking thread hands it to the workers.
 pub(crate) enum Job {
     /// A path to read (`Ok(None)`: standard input, with its article URL if given).
     Path(crate::Result<Option<PathBuf>>, Option<String>),
+    /// Standard input as a page: its first bytes (already read), and its article URL if given.
+    Stdin(Vec<u8>, Option<String>),
     /// A web-archive record to open.
     Record(Box<discover::warc::RawRecord>),
     /// A fetched page.
@@ -160,6 +175,13 @@ impl Job {
         match self {
             Job::Path(entry, url) => {
                 let mut o = discover::read(entry, max_input);
+                if let (Outcome::Read(input), Some(url)) = (&mut o, url) {
+                    input.origin.url = Some(url);
+                }
+                o
+            }
+            Job::Stdin(head, url) => {
+                let mut o = discover::read_stdin_after(head, max_input);
                 if let (Outcome::Read(input), Some(url)) = (&mut o, url) {
                     input.origin.url = Some(url);
                 }

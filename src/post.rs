@@ -199,7 +199,7 @@ pub struct Source {
 /// `entry-decompressed`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WarcRecord {
-    /// The WARC (or WACZ) file, absolute.
+    /// The WARC (or WACZ) file, absolute; `-` for a web archive read from standard input.
     pub file: String,
     /// The WARC's name inside a WACZ package.
     #[serde(default, skip_serializing_if = "Option::is_none")]

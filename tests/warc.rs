@@ -737,21 +737,95 @@ fn every_cut_and_corruption_of_a_web_archive_reads_without_panicking() {
 }
 
 #[test]
-fn a_web_archive_under_another_name_is_still_read_record_by_record_and_stdin_refuses_one() {
+fn a_web_archive_under_another_name_or_on_standard_input_is_read_record_by_record() {
     let dir = temp_dir("warc-renamed");
     let (path, places) = write_warc(&dir, Layout::GzipPerRecord);
     let renamed = dir.join("crawl-2024-05.data");
     std::fs::rename(&path, &renamed).expect("rename");
     check_scan(&renamed, &places, "gzip-member", None);
-    // Read as one page, its records' posts would share one URL: standard input refuses it.
+    // Piped in, it is read record by record too: the same records, each with its own URL and
+    // offset, the file given as `-` (there is no path), failures named `-@OFFSET`.
     let bytes = std::fs::read(&renamed).expect("read");
-    let out = run(&["scan", "-", "--format", "jsonl"], Some(&bytes));
-    assert_eq!(out.status.code(), Some(1));
-    assert!(json_lines(&out.stdout).is_empty());
-    let err = String::from_utf8_lossy(&out.stderr);
+    let file = renamed.to_str().expect("utf-8");
+    let from_file = run(&["scan", file, "--format", "jsonl"], None);
+    let from_stdin = run(&["scan", "-", "--format", "jsonl"], Some(&bytes));
+    assert_eq!(from_stdin.status.code(), from_file.status.code());
+    let records = json_lines(&from_stdin.stdout);
+    let expected: Vec<serde_json::Value> = json_lines(&from_file.stdout)
+        .into_iter()
+        .map(|mut r| {
+            r["source"]["path"] = serde_json::Value::Null;
+            r["source"]["warc"]["file"] = "-".into();
+            r
+        })
+        .collect();
+    assert!(!records.is_empty());
+    assert_eq!(records, expected);
+    let abs = std::path::absolute(&renamed).expect("absolute");
+    let file_err = String::from_utf8_lossy(&from_file.stderr).replace(file, "-");
+    let stdin_err = String::from_utf8_lossy(&from_stdin.stderr).replace("<stdin>", "-");
+    let failures = |err: &str| -> Vec<String> {
+        err.lines()
+            .filter(|l| l.contains("-@"))
+            .map(str::to_string)
+            .collect()
+    };
+    assert!(!failures(&stdin_err).is_empty(), "{stdin_err}");
+    assert_eq!(failures(&stdin_err), failures(&file_err));
+    // Archived from standard input, each sighting's exact bytes come from the stored
+    // fragment, and equal those cut from the file.
+    let (db_stdin, db_file) = (dir.join("stdin.db"), dir.join("file.db"));
+    let (ds, df) = (
+        db_stdin.to_str().expect("utf-8"),
+        db_file.to_str().expect("utf-8"),
+    );
+    run(&["archive", "-", "--db", ds], Some(&bytes));
+    run(&["archive", file, "--db", df], None);
+    let query = |d: &str| json_lines(&run(&["query", "--db", d, "--format", "jsonl"], None).stdout);
+    let (stored, by_file) = (query(ds), query(df));
+    assert_eq!(stored.len(), by_file.len());
+    let place = |s: &serde_json::Value| (s["warc"]["offset"].clone(), s["start"].clone());
+    for r in &stored {
+        let s = &r["sightings"][0];
+        assert!(s["path"].is_null(), "{s}");
+        assert_eq!(s["warc"]["file"], "-");
+        let twin = by_file
+            .iter()
+            .find(|f| place(&f["sightings"][0]) == place(s))
+            .expect("the same sighting from the file");
+        let a = run(
+            &[
+                "show",
+                &format!("#{}", r["archive_id"]),
+                "--db",
+                ds,
+                "--raw",
+            ],
+            None,
+        );
+        let b = run(
+            &[
+                "show",
+                &format!("#{}", twin["archive_id"]),
+                "--db",
+                df,
+                "--raw",
+            ],
+            None,
+        );
+        assert_eq!(
+            a.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&a.stderr)
+        );
+        assert!(!a.stdout.is_empty());
+        assert_eq!(a.stdout, b.stdout);
+    }
+    // The file's records went by its absolute path; nothing of it leaks into the other.
     assert!(
-        err.contains("<stdin>: this is a web archive (WARC)"),
-        "{err}"
+        !String::from_utf8_lossy(&run(&["query", "--db", ds, "--format", "jsonl"], None).stdout)
+            .contains(abs.to_str().expect("utf-8"))
     );
 }
 

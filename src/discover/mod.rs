@@ -77,7 +77,8 @@ impl Input {
         match (&self.origin.path, &self.origin.warc) {
             (Some(p), Some(place)) => warc::record_name(p, place),
             (Some(p), None) => p.display().to_string(),
-            (None, _) => "<stdin>".into(),
+            (None, Some(place)) => warc::record_name(Path::new(warc::STDIN), place),
+            (None, None) => "<stdin>".into(),
         }
     }
 }
@@ -126,16 +127,51 @@ fn failed<T>(e: Error) -> Outcome<T> {
     }
 }
 
+/// Standard input read as a page: `head` (what was read of it already, see [`peek_stdin`]),
+/// then the rest.
+pub(crate) fn read_stdin_after(head: Vec<u8>, max_input: u64) -> Outcome<Input> {
+    let read = read_stdin_from(head, max_input);
+    match read {
+        Ok((raw, path)) => finish(raw, path, "<stdin>", max_input),
+        Err(e) => failed(e),
+    }
+}
+
+/// The first bytes of standard input, enough to tell a web archive from a page (see
+/// [`warc::starts_web_archive`]); `None` when standard input cannot be read as an input (its
+/// reading then names why).
+pub(crate) fn peek_stdin() -> Option<Vec<u8>> {
+    stdin_is_readable().ok()?;
+    let mut head = Vec::new();
+    let mut stdin = std::io::stdin().lock();
+    let mut chunk = [0u8; 4096];
+    while head.len() < 64 * 1024 && warc::starts_web_archive(&head).is_none() {
+        match stdin.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => head.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            // Read again where the reading of the page names the error.
+            Err(_) => break,
+        }
+    }
+    Some(head)
+}
+
 fn read_stdin(max_input: u64) -> Result<(Vec<u8>, Option<PathBuf>)> {
+    read_stdin_from(Vec::new(), max_input)
+}
+
+fn read_stdin_from(head: Vec<u8>, max_input: u64) -> Result<(Vec<u8>, Option<PathBuf>)> {
     let err = |source| Error::ReadInput {
         path: PathBuf::from("<stdin>"),
         source,
     };
     stdin_is_readable().map_err(err)?;
-    let mut raw = Vec::new();
+    let mut raw = head;
+    let room = max_input.saturating_add(1).saturating_sub(raw.len() as u64);
     std::io::stdin()
         .lock()
-        .take(max_input.saturating_add(1))
+        .take(room)
         .read_to_end(&mut raw)
         .map_err(err)?;
     Ok((raw, None))

@@ -153,6 +153,64 @@ pub(crate) fn read(path: PathBuf, max_input: u64) -> impl Iterator<Item = Item> 
                 }]
             })
     };
+    records_of(streams, path, abs, shown, max_input)
+}
+
+/// The name a web archive read from standard input goes by: in its records' places (their
+/// `file`) and in messages (`-@OFFSET`).
+pub(crate) const STDIN: &str = "-";
+
+/// Reads a web archive from standard input record by record: `head` is what was read of it
+/// already (to tell it from a page), `rest` the rest. Its records are named `-@OFFSET`, and
+/// their places give `-` as the file.
+pub(crate) fn read_stdin(
+    head: Vec<u8>,
+    rest: Box<dyn Read + Send>,
+    max_input: u64,
+) -> impl Iterator<Item = Item> + Send {
+    let stream = Stream {
+        reader: Box::new(io::Cursor::new(head).chain(rest)),
+        base: 0,
+        entry: None,
+    };
+    records_of(
+        Ok(vec![stream]),
+        PathBuf::from(STDIN),
+        STDIN.to_string(),
+        "<stdin>".to_string(),
+        max_input,
+    )
+}
+
+/// Whether `head`, the first bytes of an input, starts a web archive: a WARC version line, or
+/// gzip whose first inflated bytes are one. `None` while too few bytes are there to say.
+pub(crate) fn starts_web_archive(head: &[u8]) -> Option<bool> {
+    if !super::gzip::is_gzip(head) {
+        return (head.len() >= 8).then(|| is_warc_start(head));
+    }
+    let mut first = [0u8; 8];
+    let mut got = 0;
+    let mut decoder = flate2::bufread::GzDecoder::new(head);
+    while got < first.len() {
+        match decoder.read(&mut first[got..]) {
+            Ok(0) => return Some(false),
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return None,
+            Err(_) => return Some(false),
+        }
+    }
+    Some(is_warc_start(&first))
+}
+
+/// The records of `streams` (one file's), in order, then the file's tally of records passed
+/// over; a file that could not be opened is one failure.
+fn records_of(
+    streams: Result<Vec<Stream>, String>,
+    path: PathBuf,
+    abs: String,
+    shown: String,
+    max_input: u64,
+) -> impl Iterator<Item = Item> + Send {
     let (streams, first) = match streams {
         Ok(s) => (s, None),
         Err(message) => (
@@ -167,7 +225,6 @@ pub(crate) fn read(path: PathBuf, max_input: u64) -> impl Iterator<Item = Item> 
     let mut done = false;
     let mut streams = streams.into_iter();
     let mut current: Option<Records> = None;
-    let abs_for_iter = abs.clone();
     first.into_iter().chain(std::iter::from_fn(move || {
         loop {
             if done {
@@ -176,12 +233,7 @@ pub(crate) fn read(path: PathBuf, max_input: u64) -> impl Iterator<Item = Item> 
             if current.is_none() {
                 match streams.next() {
                     Some(s) => {
-                        current = Some(Records::new(
-                            s,
-                            path.clone(),
-                            abs_for_iter.clone(),
-                            max_input,
-                        ))
+                        current = Some(Records::new(s, path.clone(), abs.clone(), max_input))
                     }
                     None => {
                         done = true;
@@ -1028,10 +1080,12 @@ pub(crate) fn open(raw: RawRecord, max_input: u64) -> Outcome<Input> {
     };
     let charset = served.as_deref().and_then(http::charset);
     let url = raw.place.target_uri.clone();
+    // A web archive read from standard input has no path.
+    let path = (raw.place.file != STDIN).then_some(raw.path);
     Outcome::Read(Input {
         bytes: payload,
         origin: Origin {
-            path: Some(raw.path),
+            path,
             gzip: false,
             url,
             charset,
