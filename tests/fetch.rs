@@ -981,3 +981,45 @@ fn what_a_run_has_archived_can_be_read_while_it_waits_on_a_slow_page() {
     assert_eq!(after.len(), 1);
     assert_eq!(after[0].post.post_id, during[0].post.post_id);
 }
+
+#[test]
+fn a_server_that_never_answers_the_connection_is_a_connect_timeout_tried_again() {
+    // A listener whose accept queue has no room: once one connection fills it, the kernel
+    // drops further connection requests, so connecting to it hangs (on loopback, too).
+    let socket =
+        socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).expect("socket");
+    let any: SocketAddr = "127.0.0.1:0".parse().unwrap();
+    socket.bind(&any.into()).expect("bind 127.0.0.1");
+    socket.listen(0).expect("listen");
+    let addr = socket.local_addr().unwrap().as_socket().unwrap();
+    let _filler = TcpStream::connect(addr).expect("the one connection it takes");
+    assert!(
+        TcpStream::connect_timeout(&addr, Duration::from_millis(300)).is_err(),
+        "a further connection must hang for this test to mean anything"
+    );
+    let opts = FetchOptions {
+        connect_timeout: Duration::from_millis(300),
+        timeout: Duration::from_secs(10),
+        retries: 1,
+        ..quick()
+    };
+    let url = format!("http://{addr}/page");
+    let started = Instant::now();
+    let error = fetch_one(&url, &opts).unwrap_err();
+    let took = started.elapsed();
+    assert_eq!(
+        error.kind,
+        FetchErrorKind::ConnectTimeout(Duration::from_millis(300))
+    );
+    assert_eq!(error.attempts, 2);
+    assert!(error.exchanges.is_empty());
+    // Two attempts of 0.3 s each (and the backoff), well before the total timeout.
+    assert!(
+        took >= Duration::from_millis(600) && took < Duration::from_secs(8),
+        "{took:?}"
+    );
+    assert_eq!(
+        error.to_string(),
+        format!("{url}: connect timeout after 0.3 s (after 2 attempts)")
+    );
+}
