@@ -220,7 +220,7 @@ impl Archive {
             opts.threads,
             work,
             |o| writer.borrow_mut().take(o),
-            || writer.borrow_mut().idle(),
+            |waited| writer.borrow_mut().pause(waited),
         )?;
         writer.into_inner().finish()
     }
@@ -357,24 +357,29 @@ impl Archive {
 }
 
 /// The writing side of a run (`archive`, `import`): each input's outcome counted into the
-/// progress and the report, and written as it comes into a batch, one transaction per batch. A
-/// batch is committed when it holds `batch_size` inputs, when it has been open
-/// [`BATCH_AGE`], or when the run pauses ([`RunWriter::idle`]): the write lock is never held
-/// long while inputs are still being scanned, and at the end only a commit is left to do.
+/// progress and the report, and written in batches of whole inputs, one transaction each (the
+/// write lock is held only while a batch is written). A batch is written when it holds
+/// `batch_size` inputs; when it holds [`LULL_BATCH`] or is [`BATCH_AGE`] old and no result is
+/// waiting (the writer has caught up with the scanning, so writing costs the run nothing and
+/// little is left to write at its end); and whenever the run waits (a slow page, a long input),
+/// so that what is archived so far can be read.
 struct RunWriter<'a> {
     store: &'a mut Store,
     report: Report,
     prog: Progress,
-    /// Inputs written into the open batch.
-    pending: usize,
-    /// When the open batch began.
+    batch: Vec<Outcome<Prepared>>,
+    /// When the first input of the batch came.
     began: Option<std::time::Instant>,
-    /// The open batch's counts, added to the report when it commits.
-    counts: Counts,
     batch_size: usize,
     progress: &'a mut dyn FnMut(Progress),
     disk: DiskDone,
 }
+
+/// A batch this large is written as soon as the writer has caught up with the scanning.
+const LULL_BATCH: usize = 32;
+
+/// A batch this old is written as soon as the writer has caught up with the scanning.
+const BATCH_AGE: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// The bytes on disk a run has done (for [`Progress::done_bytes`]), from the inputs read in
 /// order: files by their size, a web archive by the end of its latest record.
@@ -389,7 +394,20 @@ struct DiskDone {
 impl DiskDone {
     /// Takes one input read; the bytes done after it.
     fn read(&mut self, p: &Prepared) -> u64 {
-        match &p.scanned.warc {
+        let path = p.path.as_deref();
+        self.read_parts(p.scanned.warc.as_ref(), path, p.gzip, p.scanned.size as u64)
+    }
+
+    /// [`DiskDone::read`] from the input's parts: its web-archive record, else its path, whether
+    /// it was gzip, and its size read.
+    fn read_parts(
+        &mut self,
+        warc: Option<&crate::post::WarcRecord>,
+        path: Option<&str>,
+        gzip: bool,
+        size: u64,
+    ) -> u64 {
+        match warc {
             Some(w) => {
                 if self.warc.as_ref().is_none_or(|(file, ..)| *file != w.file) {
                     self.close();
@@ -406,11 +424,29 @@ impl DiskDone {
             }
             None => {
                 self.close();
-                self.whole += match (&p.path, p.gzip) {
+                self.whole += match (path, gzip) {
                     (Some(path), true) => std::fs::metadata(path).map_or(0, |m| m.len()),
-                    (Some(_), false) => p.scanned.size as u64,
+                    (Some(_), false) => size,
                     (None, _) => 0,
                 };
+            }
+        }
+        self.done()
+    }
+
+    /// Takes one input skipped or failed, named `input`; the bytes done after it. A file's
+    /// size counts (one over the size cap, a binary file); the closing tally of a web archive
+    /// ends it; a web-archive record (`FILE@OFFSET`) or a URL adds nothing.
+    fn passed(&mut self, input: &str) -> u64 {
+        if let Some(meta) = std::fs::metadata(input).ok().filter(|m| m.is_file()) {
+            let abs = std::path::absolute(input).map(|p| p.to_string_lossy().into_owned());
+            let ends_warc = self
+                .warc
+                .as_ref()
+                .is_some_and(|(file, ..)| abs.as_deref().is_ok_and(|a| a == file));
+            self.close();
+            if !ends_warc {
+                self.whole += meta.len();
             }
         }
         self.done()
@@ -428,9 +464,6 @@ impl DiskDone {
     }
 }
 
-/// The longest a batch stays open while inputs keep coming.
-const BATCH_AGE: std::time::Duration = std::time::Duration::from_millis(250);
-
 impl<'a> RunWriter<'a> {
     fn new(
         store: &'a mut Store,
@@ -443,17 +476,15 @@ impl<'a> RunWriter<'a> {
             store,
             report,
             prog,
-            pending: 0,
+            batch: Vec::with_capacity(batch_size.clamp(1, 4096)),
             began: None,
-            counts: Counts::default(),
             batch_size: batch_size.max(1),
             progress,
             disk: DiskDone::default(),
         }
     }
 
-    /// Counts one input's outcome, reports progress, writes it into the open batch, and
-    /// commits the batch when it is full or old.
+    /// Counts one input's outcome, reports progress, and writes the batch when it is full.
     fn take(&mut self, o: Outcome<Prepared>) -> Result<()> {
         match &o {
             Outcome::Read(p) => {
@@ -462,36 +493,40 @@ impl<'a> RunWriter<'a> {
                 self.prog.done_bytes = self.disk.read(p);
             }
             Outcome::Skipped { input, reason } => {
+                self.prog.done_bytes = self.disk.passed(input);
                 self.report.skipped.push((input.clone(), reason.clone()))
             }
             Outcome::Failed { input, message } => {
+                self.prog.done_bytes = self.disk.passed(input);
                 self.report.failures.push((input.clone(), message.clone()))
             }
         }
         self.prog.inputs += 1;
         (self.progress)(self.prog);
-        self.store
-            .write_outcome(self.report.run, &o, &mut self.counts)?;
-        self.pending += 1;
-        let began = *self.began.get_or_insert_with(std::time::Instant::now);
-        if self.pending >= self.batch_size || began.elapsed() >= BATCH_AGE {
+        self.batch.push(o);
+        self.began.get_or_insert_with(std::time::Instant::now);
+        if self.batch.len() >= self.batch_size {
             self.flush()?;
         }
         Ok(())
     }
 
-    /// The run is waiting for inputs: commits what is written so far.
-    fn idle(&mut self) -> Result<()> {
-        self.flush()
+    /// No result is waiting to be written: `waited` when none came for a while (a slow page,
+    /// a long input), else the writer has only caught up with the scanning.
+    fn pause(&mut self, waited: bool) -> Result<()> {
+        let due = waited
+            || self.batch.len() >= LULL_BATCH
+            || self.began.is_some_and(|b| b.elapsed() >= BATCH_AGE);
+        if due { self.flush() } else { Ok(()) }
     }
 
     fn flush(&mut self) -> Result<()> {
-        if self.pending > 0 || self.store.batch_open() {
-            self.store.commit_batch()?;
-            self.report.counts.add(&std::mem::take(&mut self.counts));
-            self.pending = 0;
-            self.began = None;
+        if !self.batch.is_empty() {
+            let counts = self.store.write_batch(self.report.run, &self.batch)?;
+            self.report.counts.add(&counts);
+            self.batch.clear();
         }
+        self.began = None;
         Ok(())
     }
 
@@ -699,6 +734,54 @@ fn input_key(input: &Input, abs: Option<&Path>) -> InputKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn progress_counts_files_read_or_passed_by_their_size_and_a_web_archive_by_its_records() {
+        let dir = std::env::temp_dir().join(format!("embedvault-disk-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (page, big, warc) = (
+            dir.join("a.html"),
+            dir.join("big.bin"),
+            dir.join("c.warc.gz"),
+        );
+        std::fs::write(&page, [b'x'; 300]).unwrap();
+        std::fs::write(&big, [0u8; 1000]).unwrap();
+        std::fs::write(&warc, [0u8; 5000]).unwrap();
+        let abs = std::path::absolute(&warc)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let record = |offset, length| crate::post::WarcRecord {
+            file: abs.clone(),
+            offset,
+            length,
+            offsets: "gzip-member".into(),
+            ..Default::default()
+        };
+        let mut d = DiskDone::default();
+        assert_eq!(
+            d.read_parts(None, Some(page.to_str().unwrap()), false, 300),
+            300
+        );
+        // A file skipped (binary, over the cap) counts too.
+        assert_eq!(d.passed(big.to_str().unwrap()), 1300);
+        // A web archive counts up to its latest record, never past its size...
+        assert_eq!(
+            d.read_parts(Some(&record(100, 900)), None, false, 40_000),
+            2300
+        );
+        assert_eq!(
+            d.read_parts(Some(&record(1000, 2000)), None, false, 40_000),
+            4300
+        );
+        assert_eq!(d.passed(&format!("{}@3000", warc.display())), 4300);
+        // ...and whole once its closing tally comes, which adds nothing more.
+        assert_eq!(d.passed(warc.to_str().unwrap()), 6300);
+        // A URL or standard input adds nothing.
+        assert_eq!(d.passed("https://news.example/a"), 6300);
+        assert_eq!(d.read_parts(None, None, false, 500), 6300);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     #[cfg(unix)]

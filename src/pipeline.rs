@@ -219,22 +219,23 @@ where
     W: Fn(Input) -> Outcome<U> + Sync,
     S: FnMut(Outcome<U>) -> Result<(), E>,
 {
-    run_with_idle(jobs, max_input, threads, work, sink, || Ok(()))
+    run_with_idle(jobs, max_input, threads, work, sink, |_| Ok(()))
 }
 
-/// How long the calling thread waits for the next result before it calls `idle`.
+/// How long the calling thread waits for the next result before it calls `idle(true)`.
 const IDLE_AFTER: std::time::Duration = std::time::Duration::from_millis(20);
 
-/// [`run`], calling `idle` on the calling thread whenever nothing has been handed to `sink` for
-/// a moment ([`IDLE_AFTER`]) while workers are still busy: a writer commits what it holds there rather
-/// than keep its lock through a long input.
+/// [`run`], telling the calling thread when no result is waiting to be handed to `sink`:
+/// `idle(false)` when it has just handed on all there was (it has caught up with the workers),
+/// `idle(true)` when nothing has been handed on for a moment ([`IDLE_AFTER`]: a slow input or
+/// page). A writer writes what it holds there.
 pub(crate) fn run_with_idle<U, E, W, S, F, I>(
     jobs: F,
     max_input: u64,
     threads: usize,
     work: W,
     mut sink: S,
-    mut idle: impl FnMut() -> Result<(), E>,
+    mut idle: impl FnMut(bool) -> Result<(), E>,
 ) -> Result<(), E>
 where
     U: Send,
@@ -338,16 +339,22 @@ where
                     return Err(e);
                 }
             }
-            // Nothing handed on for a while (no result, or only later ones while an earlier
-            // input is still being worked on).
-            if handed {
+            // Caught up (all there was handed on), or nothing handed on for a while (no
+            // result, or only later ones while an earlier input is still being worked on).
+            let pause = if handed {
                 handed_at = std::time::Instant::now();
+                done_rx.is_empty().then_some(false)
             } else if handed_at.elapsed() >= IDLE_AFTER {
-                if let Err(e) = idle() {
-                    drop(done_rx);
-                    return Err(e);
-                }
                 handed_at = std::time::Instant::now();
+                Some(true)
+            } else {
+                None
+            };
+            if let Some(waited) = pause
+                && let Err(e) = idle(waited)
+            {
+                drop(done_rx);
+                return Err(e);
             }
         }
         Ok(())
@@ -418,8 +425,10 @@ mod tests {
                     .push(p.rsplit('/').next().unwrap().to_string());
                 Ok::<(), ()>(())
             },
-            || {
-                events.borrow_mut().push("idle".into());
+            |waited| {
+                if waited {
+                    events.borrow_mut().push("idle".into());
+                }
                 Ok(())
             },
         )

@@ -1023,3 +1023,41 @@ fn a_server_that_never_answers_the_connection_is_a_connect_timeout_tried_again()
         format!("{url}: connect timeout after 0.3 s (after 2 attempts)")
     );
 }
+
+#[test]
+fn an_error_answer_whose_body_stalls_keeps_its_status_and_the_start_of_its_body() {
+    let server = Server::start(|_, _| {
+        let mut reply = Reply::new(404, "text/html", "<p>gone</p><p>for good</p>");
+        // The first half after 1.5 s, the rest after 3 s: past the wait for evidence.
+        reply.trickle = Some((2, Duration::from_millis(1500)));
+        reply
+    });
+    let url = server.url("/gone");
+    let opts = FetchOptions {
+        timeout: Duration::from_secs(20),
+        ..quick()
+    };
+    let started = Instant::now();
+    let error = fetch_one(&url, &opts).unwrap_err();
+    let took = started.elapsed();
+    assert_eq!(
+        error.kind,
+        FetchErrorKind::Status {
+            code: 404,
+            url: None
+        }
+    );
+    assert_eq!(error.attempts, 1);
+    assert!(took < Duration::from_millis(2900), "{took:?}");
+    let answer = &error.exchanges[0];
+    assert_eq!(answer.body, b"<p>gone</p><p");
+    assert!(answer.body_truncated);
+    // Written to a WARC, the cut answer says so.
+    let mut warc = WarcWriter::new(Vec::new(), "gone.warc.gz").unwrap();
+    warc.write_failed(&error).unwrap();
+    let records = read_warc(&warc.finish().unwrap());
+    assert_eq!(records.len(), 3);
+    assert_eq!(records[2].fields["WARC-Truncated"], "length");
+    assert!(!records[1].fields.contains_key("WARC-Truncated"));
+    assert!(records[2].block.ends_with(b"\r\n\r\n<p>gone</p><p"));
+}

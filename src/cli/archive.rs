@@ -27,18 +27,22 @@ pub(super) fn run(a: ArchiveArgs) -> anyhow::Result<Exit> {
             .filter(|e| !e.is_empty())
             .collect(),
     };
+    // Files alone are measured in bytes (a web archive is one file but many inputs); with URLs,
+    // whose sizes are unknown until fetched, in inputs, with the bytes read.
+    let by_bytes = inputs.urls.is_empty();
     let message = |p: &Progress, secs: f64| {
+        let (done, total) = if by_bytes && p.total_bytes > 0 {
+            (p.done_bytes, format!(" of {}", HumanBytes(p.total_bytes)))
+        } else {
+            (p.bytes, String::new())
+        };
         format!(
-            "{} of {}, {} posts, {}/s",
-            HumanBytes(p.done_bytes),
-            HumanBytes(p.total_bytes),
+            "{}{total}, {} posts, {}/s",
+            HumanBytes(done),
             p.posts,
-            HumanBytes((p.done_bytes as f64 / secs) as u64)
+            HumanBytes((done as f64 / secs) as u64)
         )
     };
-    // Files alone are measured in bytes (a web archive is one file but many inputs); with URLs,
-    // whose sizes are unknown until fetched, in inputs.
-    let by_bytes = inputs.urls.is_empty();
     let (result, bytes) = with_progress(a.talk, by_bytes, message, |on_progress| {
         archive.archive_inputs(&inputs, &opts, on_progress)
     });

@@ -367,8 +367,8 @@ struct ArchiveArgs {
     /// (1.5G).
     #[arg(long, value_name = "SIZE", default_value = "128MiB", value_parser = parse_size)]
     max_input: u64,
-    /// Most inputs per transaction (1 to 65536); a transaction is also committed after a quarter
-    /// second, and whenever the run waits for an input.
+    /// Most inputs per transaction (1 to 65536); smaller batches are written whenever the writer
+    /// has caught up with the scanning or the run waits for an input.
     #[arg(long, value_name = "N", default_value_t = 256, value_parser = bounded(1, 65_536))]
     batch: usize,
     /// Threads reading and scanning inputs: 1 to 256, or 0 for one per core. Results do not
@@ -401,8 +401,7 @@ struct ImportArgs {
     paths: Vec<PathBuf>,
     #[command(flatten)]
     db: DbArg,
-    /// Most inputs per transaction (1 to 65536); a transaction is also committed after a quarter
-    /// second, and whenever the run waits for an input.
+    /// Inputs per transaction (1 to 65536).
     #[arg(long, value_name = "N", default_value_t = 256, value_parser = bounded(1, 65_536))]
     batch: usize,
     #[command(flatten)]

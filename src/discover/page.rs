@@ -12,7 +12,8 @@ use crate::post::FetchInfo;
 
 /// Fetches `urls` (see [`crate::fetch::fetch_all`]) and yields each as a job: a page to open,
 /// or the failure of a URL named with its reason. With `warc_out`, every page is also written
-/// there, and what a failed URL exchanged (redirects, an error answer); a WARC that cannot be written is a failure named by its path, and fetching goes on.
+/// there, and what a failed URL exchanged (redirects, an error answer); a WARC that cannot be
+/// written is a failure named by its path, and fetching goes on.
 pub(crate) fn fetch(
     urls: Vec<String>,
     opts: &FetchOptions,

@@ -280,9 +280,8 @@ async fn fetch_one(context: &Context, requested: &str) -> Result<Fetched, FetchE
                 url = next;
             }
             Hop::Page(page) => {
-                let kept = hops.clone();
                 return finish(context, requested, hops, page)
-                    .map_err(|kind| error(kind, attempts, kept));
+                    .map_err(|(kind, hops)| error(kind, attempts, hops));
             }
         }
     }
@@ -294,7 +293,7 @@ fn finish(
     requested: &str,
     hops: Vec<Exchange>,
     page: Page,
-) -> Result<Fetched, FetchErrorKind> {
+) -> Result<Fetched, (FetchErrorKind, Vec<Exchange>)> {
     let Page {
         exchange,
         content_type,
@@ -309,8 +308,9 @@ fn finish(
     let (body, encoded_body) = if codings.is_empty() {
         (exchange.body, None)
     } else {
-        let decoded = encoding::decode(&exchange.body, &codings, context.opts.max_size).map_err(
-            |e| match e {
+        let decoded = encoding::decode(&exchange.body, &codings, context.opts.max_size);
+        let decoded = decoded.map_err(|e| {
+            let kind = match e {
                 DecodeError::TooLarge => FetchErrorKind::TooLarge {
                     limit: context.opts.max_size,
                     decoded: true,
@@ -319,8 +319,9 @@ fn finish(
                     FetchErrorKind::Encoding(format!("unknown content encoding {coding}"))
                 }
                 DecodeError::Corrupt(why) => FetchErrorKind::Encoding(why),
-            },
-        )?;
+            };
+            (kind, hops.clone())
+        })?;
         (decoded, Some(exchange.body))
     };
     Ok(Fetched {
@@ -384,6 +385,7 @@ async fn with_retries(
 /// One request: sent, its response checked, its body read within the cap.
 async fn request(context: &Context, url: &Url, redirected: bool) -> Result<Hop, Failure> {
     let opts = &context.opts;
+    let started = tokio::time::Instant::now();
     let fetched_at = Utc::now();
     let request_headers = request_headers(url, &opts.user_agent);
     let mut builder = context.client.get(url.clone());
@@ -412,6 +414,7 @@ async fn request(context: &Context, url: &Url, redirected: bool) -> Result<Hop, 
         http_version: format!("{:?}", response.version()),
         headers: Vec::new(),
         body: Vec::new(),
+        body_truncated: false,
         fetched_at,
         request_headers,
         remote_addr: response.remote_addr().map(|a| a.to_string()),
@@ -439,23 +442,20 @@ async fn request(context: &Context, url: &Url, redirected: bool) -> Result<Hop, 
                 check_scheme(next).map_err(|why| format!("Location {location:?}: {why}"))
             })
             .map_err(|why| Failure::fatal(FetchErrorKind::BadRedirect(why)))?;
-        let (body, _) = read_body(&mut response, HOP_BODY_CAP)
-            .await
-            .map_err(|e| classify(&e, opts))?;
+        let (body, truncated) = read_evidence(&mut response, started, opts.timeout).await;
         exchange.headers = headers;
         exchange.body = body;
+        exchange.body_truncated = truncated;
         return Ok(Hop::Redirect(exchange, next));
     }
     let retryable = status == 429 || (500..600).contains(&status) && !matches!(status, 501 | 505);
     if retryable || !(200..300).contains(&status) {
         // The answer is evidence too (a page gone, a server down): its start is kept with the
-        // failure, for a WARC of what was fetched. A body that cannot be read is left empty.
-        let body = read_body(&mut response, HOP_BODY_CAP)
-            .await
-            .map(|(body, _)| body)
-            .unwrap_or_default();
+        // failure, for a WARC of what was fetched.
+        let (body, truncated) = read_evidence(&mut response, started, opts.timeout).await;
         exchange.headers = headers.clone();
         exchange.body = body;
+        exchange.body_truncated = truncated;
         return Err(status_failure(retryable, exchange));
     }
     let (content_type, charset) = match header("content-type") {
@@ -493,6 +493,42 @@ async fn request(context: &Context, url: &Url, redirected: bool) -> Result<Hop, 
 
 /// Reads the body as it streams, stopping once it passes `cap`: the bytes up to the cap, and
 /// whether there were more.
+/// How long the body of a redirect or an error answer is waited for: it is kept as evidence,
+/// never needed, so a body that stalls costs at most this, and the answer's status stands.
+const EVIDENCE_WAIT: Duration = Duration::from_secs(2);
+
+/// The body of a redirect or an error answer, at most [`HOP_BODY_CAP`] of it, read until
+/// [`EVIDENCE_WAIT`] has passed or the request's own `timeout` (from `started`) is near; and
+/// whether it was cut (at the cap, by the wait, or by an error).
+async fn read_evidence(
+    response: &mut reqwest::Response,
+    started: tokio::time::Instant,
+    timeout: Duration,
+) -> (Vec<u8>, bool) {
+    let mut deadline = tokio::time::Instant::now() + EVIDENCE_WAIT;
+    if !timeout.is_zero() {
+        // Leave the request's timeout a moment to report the status rather than a timeout.
+        let margin = (timeout / 10).min(Duration::from_millis(200));
+        deadline = deadline.min(started + timeout.saturating_sub(margin));
+    }
+    let mut body = Vec::new();
+    loop {
+        match tokio::time::timeout_at(deadline, response.chunk()).await {
+            Ok(Ok(Some(chunk))) => {
+                let room = usize::try_from(HOP_BODY_CAP.saturating_sub(body.len() as u64))
+                    .unwrap_or(usize::MAX);
+                if chunk.len() > room {
+                    body.extend_from_slice(&chunk[..room]);
+                    return (body, true);
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(Ok(None)) => return (body, false),
+            Ok(Err(_)) | Err(_) => return (body, true),
+        }
+    }
+}
+
 async fn read_body(response: &mut reqwest::Response, cap: u64) -> reqwest::Result<(Vec<u8>, bool)> {
     let mut body = Vec::new();
     while let Some(chunk) = response.chunk().await? {

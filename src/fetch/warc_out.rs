@@ -15,7 +15,8 @@
 //! Each record carries `WARC-Record-ID` (`<urn:uuid:…>`), `WARC-Date` (when the request was
 //! sent), `WARC-Target-URI`, `WARC-Block-Digest` and, for responses, `WARC-Payload-Digest`
 //! (SHA-1 in base 32, the form archivists use), `WARC-IP-Address` when known, and an exact
-//! `Content-Length`.
+//! `Content-Length`. The body of a redirect or an error answer is kept up to 64 KiB and waited
+//! for briefly; one cut short carries `WARC-Truncated: length`, as the standard asks.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -92,9 +93,10 @@ impl<W: Write> WarcWriter<W> {
         self.exchange(&View::page(page))
     }
 
-    /// Writes what a failed fetch exchanged: a request and a response record for each redirect
-    /// and for the error answer that ended it (see [`super::FetchError::exchanges`]); nothing
-    /// when no server answered.
+    /// Writes what a failed fetch exchanged (see [`super::FetchError::exchanges`]): a request
+    /// and a response record for each redirect followed and for the error answer that ended it.
+    /// Nothing more is written for a failure without an error status (no answer, a type that is
+    /// not read, a body over the cap): its redirects only.
     pub fn write_failed(&mut self, failure: &super::FetchError) -> io::Result<()> {
         for hop in &failure.exchanges {
             self.exchange(&View::hop(hop))?;
@@ -163,6 +165,9 @@ impl<W: Write> WarcWriter<W> {
             headers.push(("WARC-IP-Address", ip));
         }
         headers.push(("WARC-Payload-Digest", sha1_base32(view.payload)));
+        if view.truncated {
+            headers.push(("WARC-Truncated", "length".to_owned()));
+        }
         headers.push((
             "Content-Type",
             "application/http; msgtype=response".to_owned(),
@@ -197,6 +202,8 @@ struct View<'a> {
     fetched_at: DateTime<Utc>,
     request_headers: &'a [(String, String)],
     remote_addr: Option<&'a str>,
+    /// The payload is cut (`WARC-Truncated: length`).
+    truncated: bool,
 }
 
 impl<'a> View<'a> {
@@ -210,6 +217,7 @@ impl<'a> View<'a> {
             fetched_at: hop.fetched_at,
             request_headers: &hop.request_headers,
             remote_addr: hop.remote_addr.as_deref(),
+            truncated: hop.body_truncated,
         }
     }
 
@@ -223,6 +231,7 @@ impl<'a> View<'a> {
             fetched_at: page.fetched_at,
             request_headers: &page.request_headers,
             remote_addr: page.remote_addr.as_deref(),
+            truncated: false,
         }
     }
 

@@ -42,8 +42,6 @@ pub(crate) struct Store {
     snapshot: RefCell<Option<Fingerprint>>,
     /// The posts the current run has met, so that each is counted once.
     met: RunMet,
-    /// While a batch is open (its write transaction begun): the time its rows are stamped with.
-    batch_at: Option<String>,
 }
 
 /// The posts a run has met so far: those it created, and those it found in the archive.
@@ -253,7 +251,6 @@ impl Store {
             path: path.to_path_buf(),
             snapshot: RefCell::new(None),
             met: RunMet::default(),
-            batch_at: None,
         })
     }
 
@@ -292,7 +289,6 @@ impl Store {
             path: path.to_path_buf(),
             snapshot: RefCell::new(reader.snapshot),
             met: RunMet::default(),
-            batch_at: None,
         })
     }
 
@@ -384,77 +380,33 @@ impl Store {
         Ok(id)
     }
 
-    /// Writes one input's outcome into the open batch, beginning one if none is open: a write
-    /// transaction ([`Store::write_tx`]'s `BEGIN IMMEDIATE`) that inputs are written into as they
-    /// come and that [`Store::commit_batch`] commits whole. Writing as inputs come, rather than
-    /// a batch at a time, keeps the writing beside the scanning instead of after it. On an error
-    /// the whole batch is rolled back: no input is ever half stored.
-    pub fn write_outcome(
-        &mut self,
-        run: i64,
-        ev: &Outcome<Prepared>,
-        counts: &mut Counts,
-    ) -> Result<()> {
+    /// Writes a batch of whole inputs' outcomes in one transaction.
+    pub fn write_batch(&mut self, run: i64, events: &[Outcome<Prepared>]) -> Result<Counts> {
         let path = self.path.clone();
         let e = |err| sql_err(&path, err);
-        if self.batch_at.is_none() {
-            self.conn
-                .get_mut()
-                .execute_batch("BEGIN IMMEDIATE")
-                .map_err(e)?;
-            self.batch_at = Some(now());
-        }
-        let at = self.batch_at.clone().unwrap_or_else(now);
-        let conn = self.conn.get_mut();
-        let written = match ev {
-            Outcome::Read(p) => write_input(conn, run, p, &at, counts, &mut self.met),
-            Outcome::Failed { input, message } => {
-                counts.failures += 1;
-                conn.execute(
-                    "INSERT INTO failures (run, input, message, at) VALUES (?1, ?2, ?3, ?4)",
-                    params![run, input, message, at],
-                )
-                .map(drop)
+        let mut met = std::mem::take(&mut self.met);
+        let tx = self.write_tx()?;
+        let mut counts = Counts::default();
+        let at = now();
+        for ev in events {
+            match ev {
+                Outcome::Read(p) => {
+                    write_input(&tx, run, p, &at, &mut counts, &mut met).map_err(e)?
+                }
+                Outcome::Failed { input, message } => {
+                    counts.failures += 1;
+                    tx.execute(
+                        "INSERT INTO failures (run, input, message, at) VALUES (?1, ?2, ?3, ?4)",
+                        params![run, input, message, at],
+                    )
+                    .map_err(e)?;
+                }
+                Outcome::Skipped { .. } => counts.skipped += 1,
             }
-            Outcome::Skipped { .. } => {
-                counts.skipped += 1;
-                Ok(())
-            }
-        };
-        if let Err(err) = written {
-            self.rollback_batch();
-            return Err(e(err));
         }
-        Ok(())
-    }
-
-    /// Commits the open batch, if any.
-    pub fn commit_batch(&mut self) -> Result<()> {
-        if self.batch_at.take().is_none() {
-            return Ok(());
-        }
-        let path = self.path.clone();
-        if let Err(err) = self.conn.get_mut().execute_batch("COMMIT") {
-            self.batch_at = Some(now());
-            self.rollback_batch();
-            return Err(sql_err(&path, err));
-        }
-        Ok(())
-    }
-
-    /// Whether a batch is open.
-    pub fn batch_open(&self) -> bool {
-        self.batch_at.is_some()
-    }
-
-    /// Undoes the open batch. What the run had met is forgotten with it: the run stops there.
-    fn rollback_batch(&mut self) {
-        if self.batch_at.take().is_some() {
-            // A failed rollback leaves the transaction to the connection's close, which rolls
-            // it back too.
-            let _ = self.conn.get_mut().execute_batch("ROLLBACK");
-        }
-        self.met = RunMet::default();
+        tx.commit().map_err(e)?;
+        self.met = met;
+        Ok(counts)
     }
 
     /// Closes a run with its counts.
@@ -757,7 +709,7 @@ fn sql_err(path: &Path, source: rusqlite::Error) -> Error {
 }
 
 fn write_input(
-    tx: &Connection,
+    tx: &Transaction<'_>,
     run: i64,
     p: &Prepared,
     at: &str,

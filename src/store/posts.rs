@@ -13,7 +13,7 @@
 use std::sync::LazyLock;
 
 use rusqlite::types::Value as SqlValue;
-use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
+use rusqlite::{OptionalExtension, Row, Transaction, params, params_from_iter};
 use serde_json::{Map, Value};
 
 use crate::post::{Conflicts, Form, Kind, Platform, Post, Source};
@@ -110,13 +110,13 @@ impl Keys {
 
 /// The stored post a record belongs to: by identity, or by signature when one of the two
 /// copies lacks the ID.
-pub(crate) fn lookup(tx: &Connection, p: &Post, keys: &Keys) -> rusqlite::Result<Option<i64>> {
-    let by_identity = |tx: &Connection| -> rusqlite::Result<Option<i64>> {
+pub(crate) fn lookup(tx: &Transaction<'_>, p: &Post, keys: &Keys) -> rusqlite::Result<Option<i64>> {
+    let by_identity = |tx: &Transaction<'_>| -> rusqlite::Result<Option<i64>> {
         tx.prepare_cached("SELECT id FROM posts WHERE identity = ?1")?
             .query_row([&keys.identity], |r| r.get(0))
             .optional()
     };
-    let by_signature = |tx: &Connection, sql: &str, sig: &str| {
+    let by_signature = |tx: &Transaction<'_>, sql: &str, sig: &str| {
         tx.prepare_cached(sql)?
             .query_row([sig], |r| r.get::<_, i64>(0))
             .optional()
@@ -147,7 +147,12 @@ pub(crate) fn lookup(tx: &Connection, p: &Post, keys: &Keys) -> rusqlite::Result
 }
 
 /// Inserts a new post and returns its row ID.
-pub(crate) fn insert(tx: &Connection, p: &Post, keys: &Keys, at: &str) -> rusqlite::Result<i64> {
+pub(crate) fn insert(
+    tx: &Transaction<'_>,
+    p: &Post,
+    keys: &Keys,
+    at: &str,
+) -> rusqlite::Result<i64> {
     let cols = COLUMNS.names.join(", ");
     let marks = (0..COLUMNS.names.len())
         .map(|i| format!("?{}", i + 5))
@@ -193,7 +198,7 @@ pub(crate) fn insert(tx: &Connection, p: &Post, keys: &Keys, at: &str) -> rusqli
 /// known only as a mention becomes an embed (with that copy's form and detector) once any copy
 /// is an embed.
 pub(crate) fn merge(
-    tx: &Connection,
+    tx: &Transaction<'_>,
     row: i64,
     p: &Post,
     keys: &Keys,
