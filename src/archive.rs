@@ -214,7 +214,7 @@ impl Archive {
         let jobs = || inputs.jobs_from(entries.into_iter(), opts.max_input);
         let writer = RunWriter::new(store, report, prog, opts.batch, progress);
         let writer = std::cell::RefCell::new(writer);
-        pipeline::run_with_idle(
+        pipeline::run(
             jobs,
             opts.max_input,
             opts.threads,

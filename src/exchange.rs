@@ -169,6 +169,7 @@ pub fn scan<E>(
         opts.threads,
         |input| archive::prepared(&input, opts.time_limit),
         |o: Outcome<Prepared>| sink(o.map(from_prepared)),
+        |_| Ok(()),
     )
 }
 

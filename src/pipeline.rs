@@ -194,6 +194,9 @@ impl Job {
     }
 }
 
+/// How long the calling thread waits for the next result before it calls `idle(true)`.
+const IDLE_AFTER: std::time::Duration = std::time::Duration::from_millis(20);
+
 /// Reads every input of `inputs` on `threads` worker threads (0: one per core; at most
 /// [`MAX_THREADS`]), runs `work` on each input read there, and hands what became of every input
 /// to `sink` on the calling thread in discovery order. A `sink` error stops the run and is
@@ -205,31 +208,12 @@ impl Job {
 /// Never panics for want of threads: a worker that cannot be started (the system's thread
 /// limit, memory for its stack) leaves the run to those that could; with none, the calling
 /// thread does the work itself, in order.
-pub(crate) fn run<U, E, W, S, F, I>(
-    jobs: F,
-    max_input: u64,
-    threads: usize,
-    work: W,
-    sink: S,
-) -> Result<(), E>
-where
-    U: Send,
-    F: FnOnce() -> I + Send,
-    I: Iterator<Item = Job>,
-    W: Fn(Input) -> Outcome<U> + Sync,
-    S: FnMut(Outcome<U>) -> Result<(), E>,
-{
-    run_with_idle(jobs, max_input, threads, work, sink, |_| Ok(()))
-}
-
-/// How long the calling thread waits for the next result before it calls `idle(true)`.
-const IDLE_AFTER: std::time::Duration = std::time::Duration::from_millis(20);
-
-/// [`run`], telling the calling thread when no result is waiting to be handed to `sink`:
+///
+/// `idle` tells the calling thread when no result is waiting to be handed to `sink`:
 /// `idle(false)` when it has just handed on all there was (it has caught up with the workers),
 /// `idle(true)` when nothing has been handed on for a moment ([`IDLE_AFTER`]: a slow input or
 /// page). A writer writes what it holds there.
-pub(crate) fn run_with_idle<U, E, W, S, F, I>(
+pub(crate) fn run<U, E, W, S, F, I>(
     jobs: F,
     max_input: u64,
     threads: usize,
@@ -413,7 +397,7 @@ mod tests {
             }
             Outcome::Read(shown)
         };
-        run_with_idle(
+        run(
             || inputs.jobs(1 << 20),
             1 << 20,
             2,
@@ -474,6 +458,7 @@ mod tests {
                     seen.push(o);
                     Ok::<(), ()>(())
                 },
+                |_| Ok(()),
             )
             .unwrap();
             assert_eq!(seen.len(), 3);

@@ -193,6 +193,7 @@ pub fn scan_inputs<E>(
             over_time(&input, scanned.timed_out, opts.time_limit).unwrap_or(Outcome::Read(scanned))
         },
         sink,
+        |_| Ok(()),
     )
 }
 

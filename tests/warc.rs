@@ -793,26 +793,11 @@ fn a_web_archive_under_another_name_or_on_standard_input_is_read_record_by_recor
             .iter()
             .find(|f| place(&f["sightings"][0]) == place(s))
             .expect("the same sighting from the file");
-        let a = run(
-            &[
-                "show",
-                &format!("#{}", r["archive_id"]),
-                "--db",
-                ds,
-                "--raw",
-            ],
-            None,
-        );
-        let b = run(
-            &[
-                "show",
-                &format!("#{}", twin["archive_id"]),
-                "--db",
-                df,
-                "--raw",
-            ],
-            None,
-        );
+        let raw = |db: &str, row: &serde_json::Value| {
+            let key = format!("#{}", row["archive_id"]);
+            run(&["show", &key, "--db", db, "--raw"], None)
+        };
+        let (a, b) = (raw(ds, r), raw(df, twin));
         assert_eq!(
             a.status.code(),
             Some(0),
