@@ -930,3 +930,43 @@ fn a_web_archives_records_come_out_in_file_order_whatever_the_thread_count() {
         assert_eq!(run_with(threads), one, "{threads} threads");
     }
 }
+
+#[test]
+fn a_member_whose_checksum_fails_makes_no_record_and_its_failure_names_its_own_offset() {
+    let dir = temp_dir("warc-bad-crc");
+    let (path, places) = write_warc(&dir, Layout::GzipPerRecord);
+    let intact = std::fs::read(&path).expect("read");
+    let file = path.to_str().expect("utf-8");
+    let scan = || run(&["scan", file, "--format", "jsonl"], None);
+    let before = json_lines(&scan().stdout);
+    // The page records with posts, by their member's offset.
+    let with_posts: Vec<u64> = places
+        .iter()
+        .map(|p| p.0)
+        .filter(|o| before.iter().any(|r| r["source"]["warc"]["offset"] == *o))
+        .collect();
+    assert!(with_posts.len() >= 2);
+    for &offset in &with_posts {
+        // Its stored CRC-32 changed: the data inflates whole, and only its end says it is wrong.
+        let (at, len) = *places.iter().find(|p| p.0 == offset).unwrap();
+        let mut damaged = intact.clone();
+        damaged[(at + len - 8) as usize] ^= 0x01;
+        std::fs::write(&path, &damaged).expect("write");
+        let out = scan();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        let named = format!("{file}@{offset}: the record's gzip member is damaged");
+        assert!(err.contains(&named), "{err}");
+        // No other record is blamed for it: the failures are the damaged one and the file's
+        // own truncated record, each at its own offset.
+        let failures: Vec<&str> = err.lines().filter(|l| l.contains(": error: ")).collect();
+        assert_eq!(failures.len(), 2, "{err}");
+        // Every other record gives what it gave intact; the damaged one gives nothing.
+        let after = json_lines(&out.stdout);
+        let expected: Vec<&serde_json::Value> = before
+            .iter()
+            .filter(|r| r["source"]["warc"]["offset"] != offset)
+            .collect();
+        assert_eq!(after.iter().collect::<Vec<_>>(), expected);
+    }
+}

@@ -410,6 +410,11 @@ struct Members {
     boundaries: Boundaries,
     /// The file offset of the member being read.
     member_start: u64,
+    /// Where in the decompressed bytes the member being read began.
+    member_out: u64,
+    /// The decompressed bytes of a member that failed (its check at the end, or its data): they
+    /// cannot be trusted, whatever record they went into. Cleared when reading goes on past it.
+    bad: Option<(u64, u64)>,
 }
 
 impl Members {
@@ -427,6 +432,8 @@ impl Members {
             base,
             boundaries,
             member_start: base,
+            member_out: 0,
+            bad: None,
         }
     }
 
@@ -447,7 +454,10 @@ impl Members {
                         return Ok(n);
                     }
                     Err(e) => {
-                        // The member is corrupt or cut: go on at the next member found.
+                        // The member is corrupt or cut: go on at the next member found. What it
+                        // gave before the error (all of it, when only its check failed) is
+                        // marked, so that no record is made of it.
+                        self.bad = Some((self.member_out, self.out));
                         let at = self.member_start;
                         if let Some(dec) = self.decoder.take() {
                             self.idle = Some(dec.into_inner());
@@ -468,6 +478,7 @@ impl Members {
             }
             if head.starts_with(&[0x1f, 0x8b]) {
                 self.member_start = self.base + idle.pos;
+                self.member_out = self.out;
                 self.decoder = Some(flate2::bufread::GzDecoder::new(idle));
                 continue;
             }
@@ -490,6 +501,7 @@ impl Members {
 
     /// After a bad member: drops bytes up to the next gzip magic (a new member), or to the end.
     fn resync(&mut self) {
+        self.bad = None;
         if let Some(idle) = self.idle.take() {
             self.skip_to_member(idle);
         }
@@ -511,6 +523,7 @@ impl Members {
                 Some(i) => {
                     idle.consume(from + i);
                     self.member_start = self.base + idle.pos;
+                    self.member_out = self.out;
                     self.boundaries.push_back((self.out, self.member_start));
                     self.decoder = Some(flate2::bufread::GzDecoder::new(idle));
                     return;
@@ -926,6 +939,18 @@ impl Records {
             }
             self.end_of_record();
             let end = self.buf.pos;
+            // Bytes from a gzip member that failed (most often its checksum, found only at its
+            // end, after its bytes came out) make no record: the record fails, named by its own
+            // offset.
+            if let Layer::Gzip(m) = &self.buf.layer
+                && m.bad.is_some_and(|(from, to)| from < end && start < to)
+            {
+                let offset = self.shown_offset(start);
+                return Some(self.failed(
+                    offset,
+                    "the record's gzip member is damaged, so its bytes are not used".into(),
+                ));
+            }
             let place = self.place(start, end);
             place_info.file = place.file;
             place_info.entry = place.entry;
