@@ -368,6 +368,8 @@ struct RunWriter<'a> {
     report: Report,
     prog: Progress,
     batch: Vec<Outcome<Prepared>>,
+    /// The bytes the batch holds (fragments, kept pages).
+    batch_bytes: usize,
     /// When the first input of the batch came.
     began: Option<std::time::Instant>,
     batch_size: usize,
@@ -380,6 +382,10 @@ const LULL_BATCH: usize = 32;
 
 /// A batch this old is written as soon as the writer has caught up with the scanning.
 const BATCH_AGE: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// A batch whose fragments and kept pages pass this many bytes is written at once, however
+/// few inputs it holds: a batch waits in memory.
+const BATCH_BYTES: usize = 64 * 1024 * 1024;
 
 /// The bytes on disk a run has done (for [`Progress::done_bytes`]), from the inputs read in
 /// order: files by their size, a web archive by the end of its latest record.
@@ -411,7 +417,11 @@ impl DiskDone {
             Some(w) => {
                 if self.warc.as_ref().is_none_or(|(file, ..)| *file != w.file) {
                     self.close();
-                    let size = std::fs::metadata(&w.file).map_or(0, |m| m.len());
+                    // A web archive piped in has no size to measure.
+                    let size = match w.file.as_str() {
+                        crate::discover::warc::STDIN => 0,
+                        file => std::fs::metadata(file).map_or(0, |m| m.len()),
+                    };
                     self.warc = Some((w.file.clone(), size, 0));
                 }
                 if let Some((_, size, end)) = self.warc.as_mut()
@@ -438,7 +448,11 @@ impl DiskDone {
     /// size counts (one over the size cap, a binary file); the closing tally of a web archive
     /// ends it; a web-archive record (`FILE@OFFSET`) or a URL adds nothing.
     fn passed(&mut self, input: &str) -> u64 {
-        if let Some(meta) = std::fs::metadata(input).ok().filter(|m| m.is_file()) {
+        let named_file = input != "<stdin>" && input != crate::discover::warc::STDIN;
+        if let Some(meta) = std::fs::metadata(input)
+            .ok()
+            .filter(|m| named_file && m.is_file())
+        {
             let abs = std::path::absolute(input).map(|p| p.to_string_lossy().into_owned());
             let ends_warc = self
                 .warc
@@ -477,6 +491,7 @@ impl<'a> RunWriter<'a> {
             report,
             prog,
             batch: Vec::with_capacity(batch_size.clamp(1, 4096)),
+            batch_bytes: 0,
             began: None,
             batch_size: batch_size.max(1),
             progress,
@@ -503,9 +518,13 @@ impl<'a> RunWriter<'a> {
         }
         self.prog.inputs += 1;
         (self.progress)(self.prog);
+        if let Outcome::Read(p) = &o {
+            self.batch_bytes += p.fragments.iter().map(|f| f.bytes.len()).sum::<usize>()
+                + p.page.as_ref().map_or(0, Vec::len);
+        }
         self.batch.push(o);
         self.began.get_or_insert_with(std::time::Instant::now);
-        if self.batch.len() >= self.batch_size {
+        if self.batch.len() >= self.batch_size || self.batch_bytes >= BATCH_BYTES {
             self.flush()?;
         }
         Ok(())
@@ -526,6 +545,7 @@ impl<'a> RunWriter<'a> {
             self.report.counts.add(&counts);
             self.batch.clear();
         }
+        self.batch_bytes = 0;
         self.began = None;
         Ok(())
     }
@@ -714,17 +734,27 @@ fn prepare(input: &Input, limit: Option<std::time::Duration>) -> Prepared {
 /// The identity of an input across runs: a file's absolute path (so `samples` and `./samples`
 /// are the same input; symbolic links are not resolved, which would cost system calls per
 /// input), byte for byte ([`InputKey`]); a web-archive record's file and offset
-/// (`FILE@OFFSET`, `FILE!ENTRY@OFFSET` in a WACZ, `-@OFFSET` from standard input); a fetched
-/// page's URL as given; `-` for standard input.
+/// (`FILE@OFFSET`, `FILE!ENTRY@OFFSET` in a WACZ, `-@OFFSET#RECORD-ID` from standard input);
+/// a fetched page's URL as given; `-` for standard input.
 fn input_key(input: &Input, abs: Option<&Path>) -> InputKey {
     if let Some(f) = &input.origin.fetch {
         return InputKey::Text(f.requested_url.clone());
     }
     match (abs, &input.origin.warc) {
-        (None, Some(w)) => InputKey::Text(crate::discover::warc::record_name(
-            Path::new(crate::discover::warc::STDIN),
-            w,
-        )),
+        // Piped web archives share the name `-`: a record's own identity keeps two of them
+        // apart (its ID, else its target URI and date).
+        (None, Some(w)) => {
+            let name =
+                crate::discover::warc::record_name(Path::new(crate::discover::warc::STDIN), w);
+            let id = w.record_id.clone().unwrap_or_else(|| {
+                format!(
+                    "{} {}",
+                    w.target_uri.as_deref().unwrap_or_default(),
+                    w.date.as_deref().unwrap_or_default()
+                )
+            });
+            InputKey::Text(format!("{name}#{id}"))
+        }
         (None, None) => InputKey::Text("-".into()),
         (Some(p), Some(w)) => InputKey::Text(crate::discover::warc::record_name(p, w)),
         (Some(p), None) => InputKey::of_path(p),

@@ -24,8 +24,9 @@ use crate::store::{Fragment, InputKey, Prepared, VERSION};
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct InputInfo {
     /// The input's identity in the archive: a file's absolute path, `FILE@OFFSET` for a record
-    /// of a web archive (`FILE!ENTRY@OFFSET` inside a WACZ), a fetched page's URL as requested,
-    /// `-` for standard input. Bytes of a path that are not UTF-8 are written `\xFF`.
+    /// of a web archive (`FILE!ENTRY@OFFSET` inside a WACZ, `-@OFFSET#RECORD-ID` for one piped
+    /// into standard input), a fetched page's URL as requested, `-` for standard input. Bytes of
+    /// a path that are not UTF-8 are written `\xFF`.
     pub input: String,
     /// The path as shown (the web archive's, for one of its records).
     #[serde(default)]

@@ -1051,13 +1051,13 @@ fn an_error_answer_whose_body_stalls_keeps_its_status_and_the_start_of_its_body(
     assert!(took < Duration::from_millis(2900), "{took:?}");
     let answer = &error.exchanges[0];
     assert_eq!(answer.body, b"<p>gone</p><p");
-    assert!(answer.body_truncated);
+    assert_eq!(answer.body_truncated.as_deref(), Some("time"));
     // Written to a WARC, the cut answer says so.
     let mut warc = WarcWriter::new(Vec::new(), "gone.warc.gz").unwrap();
     warc.write_failed(&error).unwrap();
     let records = read_warc(&warc.finish().unwrap());
     assert_eq!(records.len(), 3);
-    assert_eq!(records[2].fields["WARC-Truncated"], "length");
+    assert_eq!(records[2].fields["WARC-Truncated"], "time");
     assert!(!records[1].fields.contains_key("WARC-Truncated"));
     assert!(records[2].block.ends_with(b"\r\n\r\n<p>gone</p><p"));
 }

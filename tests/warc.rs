@@ -970,3 +970,79 @@ fn a_member_whose_checksum_fails_makes_no_record_and_its_failure_names_its_own_o
         assert_eq!(after.iter().collect::<Vec<_>>(), expected);
     }
 }
+
+#[test]
+fn a_damaged_member_not_holding_a_page_or_holding_the_whole_stream_is_named_by_its_offset() {
+    let dir = temp_dir("warc-bad-crc-other");
+    // A member holding a request record: its damage is told, at its own offset.
+    let (path, places) = write_warc(&dir, Layout::GzipPerRecord);
+    let file = path.to_str().expect("utf-8");
+    let intact = std::fs::read(&path).expect("read");
+    let before = json_lines(&run(&["scan", file, "--format", "jsonl"], None).stdout);
+    let request = records()
+        .iter()
+        .position(|r| r.bytes.starts_with(b"WARC/1.1\r\nWARC-Type: request"))
+        .expect("a request record");
+    let (at, len) = places[request];
+    let mut damaged = intact.clone();
+    damaged[(at + len - 8) as usize] ^= 0x01;
+    std::fs::write(&path, &damaged).expect("write");
+    let out = run(&["scan", file, "--format", "jsonl"], None);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("{file}@{at}: the file cannot be read here")),
+        "{err}"
+    );
+    assert_eq!(json_lines(&out.stdout), before);
+    // A stream gzipped as one: its one check, at its end, cannot say which record was
+    // damaged; every record is read, and the failure names the member.
+    let whole_dir = temp_dir("warc-bad-crc-whole");
+    let (path, _) = write_warc(&whole_dir, Layout::GzipWhole);
+    let file = path.to_str().expect("utf-8");
+    let before = json_lines(&run(&["scan", file, "--format", "jsonl"], None).stdout);
+    let mut damaged = std::fs::read(&path).expect("read");
+    let n = damaged.len();
+    damaged[n - 8] ^= 0x01;
+    std::fs::write(&path, &damaged).expect("write");
+    let out = run(&["scan", file, "--format", "jsonl"], None);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&format!("{file}@0: ")), "{err}");
+    assert!(err.contains("checksum"), "{err}");
+    assert_eq!(json_lines(&out.stdout), before);
+}
+
+#[test]
+fn records_piped_in_from_two_web_archives_keep_their_own_provenance() {
+    let dir = temp_dir("warc-stdin-two");
+    let db = dir.join("a.db");
+    let d = db.to_str().expect("utf-8");
+    let page = std::fs::read(sample("twitter/blockquote-modern.html")).expect("sample");
+    let block = http("Content-Type: text/html\r\n", &page);
+    // The same page at the same offset, from two crawls: other URLs, other record IDs.
+    for (uri, n) in [("https://one.example/a", 1), ("https://two.example/a", 2)] {
+        let warc = record(
+            "response",
+            Some(uri),
+            "application/http; msgtype=response",
+            &block,
+            n,
+        );
+        let out = run(&["archive", "-", "--db", d], Some(&warc));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let recs = json_lines(&run(&["query", "--db", d, "--format", "jsonl"], None).stdout);
+    assert_eq!(recs.len(), 1);
+    let mut urls: Vec<&str> = recs[0]["sightings"]
+        .as_array()
+        .expect("sightings")
+        .iter()
+        .map(|s| s["warc"]["target_uri"].as_str().expect("uri"))
+        .collect();
+    urls.sort();
+    assert_eq!(urls, ["https://one.example/a", "https://two.example/a"]);
+}

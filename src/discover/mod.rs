@@ -328,10 +328,17 @@ fn finish(raw: Vec<u8>, path: Option<PathBuf>, shown: &str, max_input: u64) -> O
         // Read as one page, every record's posts would get one URL: never.
         return Outcome::Failed {
             input: shown.to_string(),
-            message: format!(
-                "{shown}: this is a web archive (WARC); name it as a file (.warc, .warc.gz) to \
-                 read it record by record"
-            ),
+            message: if path.is_some() {
+                format!(
+                    "{shown}: this is a web archive (WARC); name it as a file (.warc, .warc.gz) \
+                     to read it record by record"
+                )
+            } else {
+                format!(
+                    "{shown}: this starts as a web archive (WARC) but is too short to be read \
+                     record by record"
+                )
+            },
         };
     }
     let Some(kind) = kind_of(sniff::sniff(&bytes, name.as_deref())) else {

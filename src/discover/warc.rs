@@ -412,9 +412,9 @@ struct Members {
     member_start: u64,
     /// Where in the decompressed bytes the member being read began.
     member_out: u64,
-    /// The decompressed bytes of a member that failed (its check at the end, or its data): they
-    /// cannot be trusted, whatever record they went into. Cleared when reading goes on past it.
-    bad: Option<(u64, u64)>,
+    /// A member that failed (its check at the end, or its data): where its decompressed bytes
+    /// start and end, and its offset in the file. Cleared when reading goes on past it.
+    bad: Option<(u64, u64, u64)>,
 }
 
 impl Members {
@@ -457,8 +457,8 @@ impl Members {
                         // The member is corrupt or cut: go on at the next member found. What it
                         // gave before the error (all of it, when only its check failed) is
                         // marked, so that no record is made of it.
-                        self.bad = Some((self.member_out, self.out));
                         let at = self.member_start;
+                        self.bad = Some((self.member_out, self.out, at));
                         if let Some(dec) = self.decoder.take() {
                             self.idle = Some(dec.into_inner());
                         }
@@ -796,7 +796,12 @@ impl Records {
             }
             if self.buf.error.is_some() && self.buf.available().is_empty() {
                 let at = self.buf.pos;
-                let offset = self.shown_offset(at);
+                // A failed member is named by its own offset in the file.
+                let offset = match &self.buf.layer {
+                    Layer::Gzip(m) => m.bad.map(|(.., member)| member),
+                    Layer::Plain(_) => None,
+                }
+                .unwrap_or_else(|| self.shown_offset(at));
                 self.buf.seek_record();
                 return Some(self.failed(offset, "the file cannot be read here".into()));
             }
@@ -939,11 +944,13 @@ impl Records {
             }
             self.end_of_record();
             let end = self.buf.pos;
-            // Bytes from a gzip member that failed (most often its checksum, found only at its
-            // end, after its bytes came out) make no record: the record fails, named by its own
-            // offset.
+            // A record in whose bytes a gzip member that failed begins (most often its checksum,
+            // found only at the member's end, after its bytes came out) makes no record: it fails,
+            // named by its own offset. A member that began before the record (a stream gzipped
+            // as one) cannot say which of its records were damaged: those are read as before,
+            // and the failure is told after them.
             if let Layer::Gzip(m) = &self.buf.layer
-                && m.bad.is_some_and(|(from, to)| from < end && start < to)
+                && m.bad.is_some_and(|(from, ..)| start <= from && from < end)
             {
                 let offset = self.shown_offset(start);
                 return Some(self.failed(

@@ -414,7 +414,7 @@ async fn request(context: &Context, url: &Url, redirected: bool) -> Result<Hop, 
         http_version: format!("{:?}", response.version()),
         headers: Vec::new(),
         body: Vec::new(),
-        body_truncated: false,
+        body_truncated: None,
         fetched_at,
         request_headers,
         remote_addr: response.remote_addr().map(|a| a.to_string()),
@@ -491,20 +491,19 @@ async fn request(context: &Context, url: &Url, redirected: bool) -> Result<Hop, 
     }))
 }
 
-/// Reads the body as it streams, stopping once it passes `cap`: the bytes up to the cap, and
-/// whether there were more.
 /// How long the body of a redirect or an error answer is waited for: it is kept as evidence,
 /// never needed, so a body that stalls costs at most this, and the answer's status stands.
 const EVIDENCE_WAIT: Duration = Duration::from_secs(2);
 
 /// The body of a redirect or an error answer, at most [`HOP_BODY_CAP`] of it, read until
 /// [`EVIDENCE_WAIT`] has passed or the request's own `timeout` (from `started`) is near; and
-/// whether it was cut (at the cap, by the wait, or by an error).
+/// why it was cut, in the WARC standard's words (`WARC-Truncated`): `length` at the cap, `time`
+/// by the wait, `disconnect` by an error.
 async fn read_evidence(
     response: &mut reqwest::Response,
     started: tokio::time::Instant,
     timeout: Duration,
-) -> (Vec<u8>, bool) {
+) -> (Vec<u8>, Option<String>) {
     let mut deadline = tokio::time::Instant::now() + EVIDENCE_WAIT;
     if !timeout.is_zero() {
         // Leave the request's timeout a moment to report the status rather than a timeout.
@@ -519,16 +518,19 @@ async fn read_evidence(
                     .unwrap_or(usize::MAX);
                 if chunk.len() > room {
                     body.extend_from_slice(&chunk[..room]);
-                    return (body, true);
+                    return (body, Some("length".into()));
                 }
                 body.extend_from_slice(&chunk);
             }
-            Ok(Ok(None)) => return (body, false),
-            Ok(Err(_)) | Err(_) => return (body, true),
+            Ok(Ok(None)) => return (body, None),
+            Ok(Err(_)) => return (body, Some("disconnect".into())),
+            Err(_) => return (body, Some("time".into())),
         }
     }
 }
 
+/// Reads the body as it streams, stopping once it passes `cap`: the bytes up to the cap, and
+/// whether there were more.
 async fn read_body(response: &mut reqwest::Response, cap: u64) -> reqwest::Result<(Vec<u8>, bool)> {
     let mut body = Vec::new();
     while let Some(chunk) = response.chunk().await? {

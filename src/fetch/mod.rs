@@ -172,9 +172,10 @@ pub struct Exchange {
     pub headers: Vec<(String, String)>,
     /// The response's body as received, at most 64 KiB of it.
     pub body: Vec<u8>,
-    /// Whether `body` is cut: at 64 KiB, or because the rest did not come in time (a redirect's
-    /// or an error answer's body is kept as evidence, never waited for long).
-    pub body_truncated: bool,
+    /// Why `body` is cut, if it is, in the words of the WARC standard's `WARC-Truncated`:
+    /// `length` (at 64 KiB), `time` (the rest did not come in time: a redirect's or an error
+    /// answer's body is kept as evidence, never waited for long) or `disconnect`.
+    pub body_truncated: Option<String>,
     /// When the request was sent.
     pub fetched_at: DateTime<Utc>,
     /// The headers sent, `host` first.

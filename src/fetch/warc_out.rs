@@ -16,7 +16,8 @@
 //! sent), `WARC-Target-URI`, `WARC-Block-Digest` and, for responses, `WARC-Payload-Digest`
 //! (SHA-1 in base 32, the form archivists use), `WARC-IP-Address` when known, and an exact
 //! `Content-Length`. The body of a redirect or an error answer is kept up to 64 KiB and waited
-//! for briefly; one cut short carries `WARC-Truncated: length`, as the standard asks.
+//! for briefly; one cut short carries `WARC-Truncated` (`length`, `time` or `disconnect`), as the
+//! standard asks.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -165,8 +166,8 @@ impl<W: Write> WarcWriter<W> {
             headers.push(("WARC-IP-Address", ip));
         }
         headers.push(("WARC-Payload-Digest", sha1_base32(view.payload)));
-        if view.truncated {
-            headers.push(("WARC-Truncated", "length".to_owned()));
+        if let Some(why) = view.truncated {
+            headers.push(("WARC-Truncated", one_line(why)));
         }
         headers.push((
             "Content-Type",
@@ -202,8 +203,8 @@ struct View<'a> {
     fetched_at: DateTime<Utc>,
     request_headers: &'a [(String, String)],
     remote_addr: Option<&'a str>,
-    /// The payload is cut (`WARC-Truncated: length`).
-    truncated: bool,
+    /// Why the payload is cut (`WARC-Truncated`), if it is.
+    truncated: Option<&'a str>,
 }
 
 impl<'a> View<'a> {
@@ -217,7 +218,7 @@ impl<'a> View<'a> {
             fetched_at: hop.fetched_at,
             request_headers: &hop.request_headers,
             remote_addr: hop.remote_addr.as_deref(),
-            truncated: hop.body_truncated,
+            truncated: hop.body_truncated.as_deref(),
         }
     }
 
@@ -231,7 +232,7 @@ impl<'a> View<'a> {
             fetched_at: page.fetched_at,
             request_headers: &page.request_headers,
             remote_addr: page.remote_addr.as_deref(),
-            truncated: false,
+            truncated: None,
         }
     }
 

@@ -64,7 +64,8 @@ pub(crate) struct Fragment {
 /// the whole input), so inputs can be scanned in parallel and written by one thread.
 #[derive(Debug)]
 pub(crate) struct Prepared {
-    /// The input's identity: its absolute path, byte for byte, or `-` for standard input.
+    /// The input's identity: its absolute path, byte for byte, a web-archive record's place, a
+    /// fetched page's URL, or `-` for standard input (see `archive::input_key`).
     pub input_key: InputKey,
     /// The path as given or found, for people to read ([`shown_path`]).
     pub path: Option<String>,
