@@ -136,6 +136,27 @@ fn ok(args: &[&str]) -> String {
     err
 }
 
+/// Archives `inputs` into `db`; the test WARC's truncated record fails the run (exit 1).
+fn archive_with_truncated_record(inputs: &[&Path], db: &Path) {
+    let mut args = vec!["archive"];
+    args.extend(inputs.iter().map(|p| s(p)));
+    args.extend(["--db", s(db), "-q"]);
+    let out = run(&args, None);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the truncated record fails the archive run"
+    );
+}
+
+/// An import that added nothing: no post, no sighting.
+fn assert_nothing_new(said: &str) {
+    assert!(
+        said.contains("posts 0 new,") && said.contains("; 0 new sighting(s);"),
+        "{said}"
+    );
+}
+
 fn s(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")
 }
@@ -259,30 +280,11 @@ fn rows_as_json_lines_in_any_order_import_to_the_archive_archive_gives() {
     let (imported, archived) = (dir.join("imported.db"), dir.join("archived.db"));
     let said = ok(&["import", s(&file), "--db", s(&imported)]);
     assert!(said.contains("imported into"), "{said}");
-    let out = run(
-        &[
-            "archive",
-            s(&warc),
-            s(&samples),
-            s(&quiet),
-            "--db",
-            s(&archived),
-            "-q",
-        ],
-        None,
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "the truncated record fails the archive run"
-    );
+    archive_with_truncated_record(&[&warc, &samples, &quiet], &archived);
     assert_same_holdings(&imported, &archived);
     // Again: nothing new, and still the same.
     let again = ok(&["import", s(&file), "--db", s(&imported)]);
-    assert!(
-        again.contains("posts 0 new,") && again.contains("; 0 new sighting(s);"),
-        "{again}"
-    );
+    assert_nothing_new(&again);
     assert_same_holdings(&imported, &archived);
     // The kept fragment is the sighting's exact bytes: `show --raw` from the imported archive
     // cuts the same bytes from the WARC as from the archived one.
@@ -328,22 +330,11 @@ fn a_parquet_dataset_partitioned_by_platform_imports_to_the_archive_archive_give
     std::fs::write(data.join("_SUCCESS"), b"").expect("marker");
     let (imported, archived) = (dir.join("imported.db"), dir.join("archived.db"));
     ok(&["import", s(&data), "--db", s(&imported)]);
-    let out = run(
-        &["archive", s(&warc), s(&samples), "--db", s(&archived), "-q"],
-        None,
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "the truncated record fails the archive run"
-    );
+    archive_with_truncated_record(&[&warc, &samples], &archived);
     assert_same_holdings(&imported, &archived);
     // The same dataset named twice in one run, and once more: nothing doubles.
     let again = ok(&["import", s(&data), s(&data), "--db", s(&imported)]);
-    assert!(
-        again.contains("posts 0 new,") && again.contains("; 0 new sighting(s);"),
-        "{again}"
-    );
+    assert_nothing_new(&again);
     assert_same_holdings(&imported, &archived);
 }
 
